@@ -1,0 +1,1 @@
+"""The `mandat` command line."""

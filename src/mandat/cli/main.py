@@ -1,0 +1,341 @@
+"""`mandat` commands for operators: demo, ingest, worker, show, audit, sellers, events, replay, db."""
+
+from __future__ import annotations
+
+import csv
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mandat.domain.parties import Seller
+from mandat.service.app import Mandat
+from mandat.service.config import Settings
+
+app = typer.Typer(help="Invoices and credit notes issued on behalf of marketplace sellers.", no_args_is_help=True)
+sellers_app = typer.Typer(help="The seller registry.", no_args_is_help=True)
+events_app = typer.Typer(help="Received events (the inbox).", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(sellers_app, name="sellers")
+app.add_typer(events_app, name="events")
+app.add_typer(db_app, name="db")
+console = Console()
+
+HomeOpt = Annotated[Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")]
+
+
+def _open(home: Path | None) -> Mandat:
+    service = Mandat.open(Settings.from_env(home))
+    service.migrate()
+    return service
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(home: HomeOpt = None) -> None:
+    """Create or upgrade the schema (SQLite or PostgreSQL, from MANDAT_DATABASE_URL)."""
+    service = Mandat.open(Settings.from_env(home))
+    service.migrate()
+    console.print(f"schema up to date on {service.engine.url.render_as_string(hide_password=True)}")
+
+
+def read_sellers(path: Path) -> list[Seller]:
+    """JSON (a list or one object per line) or CSV with flat columns (address_line1, mandate_version, ...)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".csv":
+        return [Seller.model_validate(_seller_from_csv(row)) for row in csv.DictReader(text.splitlines())]
+    stripped = text.lstrip()
+    items: list[Any] = json.loads(text) if stripped.startswith("[") else [
+        json.loads(line) for line in text.splitlines() if line.strip()
+    ]
+    return [Seller.model_validate(item) for item in items]
+
+
+def _seller_from_csv(row: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {k: v for k, v in row.items() if v not in ("", None)}
+    data["address"] = {
+        "line1": data.pop("address_line1", ""),
+        "line2": data.pop("address_line2", None),
+        "postcode": data.pop("postcode", ""),
+        "city": data.pop("city", ""),
+        "country": data.pop("country", "FR"),
+    }
+    if "mandate_version" in data:
+        data["mandate"] = {
+            "version": data.pop("mandate_version"),
+            "accepted_at": data.pop("mandate_accepted_at"),
+            "status": data.pop("mandate_status", "active"),
+        }
+    if "insurer" in data:
+        data["insurance"] = {
+            "insurer": data.pop("insurer"), "policy": data.pop("policy"), "coverage": data.pop("coverage"),
+        }
+    return data
+
+
+@sellers_app.command("import")
+def sellers_import(file: Path, home: HomeOpt = None) -> None:
+    """Import or update sellers from a JSON or CSV file; every row is validated before anything is saved."""
+    try:
+        sellers = read_sellers(file)
+    except (ValueError, KeyError) as exc:
+        console.print(f"[red]not imported:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    created, updated = _open(home).save_sellers(sellers)
+    console.print(f"{created} sellers created, {updated} updated")
+
+
+@sellers_app.command("list")
+def sellers_list(home: HomeOpt = None) -> None:
+    """List sellers with their VAT regime and mandate."""
+    from mandat.store import repository as repo
+
+    service = _open(home)
+    with service.engine.connect() as conn:
+        sellers = repo.list_sellers(conn)
+    table = Table("id", "code", "name", "SIREN", "VAT id", "regime", "mandate")
+    for s in sellers:
+        mandate = f"{s.mandate.version} {s.mandate.status}" if s.mandate else "none"
+        table.add_row(s.id, s.code, s.legal_name, s.siren or "", s.vat_id or "", s.vat_regime, mandate)
+    console.print(table)
+
+
+@app.command()
+def ingest(
+    file: Path,
+    home: HomeOpt = None,
+    process: Annotated[bool, typer.Option(help="issue and render right away")] = True,
+) -> None:
+    """Accept events from a JSON-lines file (one event per line), then issue them."""
+    service = _open(home)
+    lines = [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    counts = accept_lines(service, lines)
+    console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    if process:
+        run_until_idle(service)
+        summary(service, 0.0)
+
+
+def accept_lines(service: Mandat, lines: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with _progress() as progress:
+        task = progress.add_task("accept", total=len(lines))
+        for line in lines:
+            status = service.accept(line).status
+            counts[status] = counts.get(status, 0) + 1
+            progress.advance(task)
+    return counts
+
+
+def run_until_idle(service: Mandat, batch: int = 100) -> None:
+    from mandat.store import repository as repo
+
+    with service.engine.connect() as conn:
+        todo = repo.count_inbox_by_status(conn).get("pending", 0)
+    with _progress() as progress:
+        issue = progress.add_task("issue", total=todo)
+        render = progress.add_task("render", total=None)
+        rendered = 0
+        while True:
+            ids = service.claim(batch)
+            for row_id in ids:
+                service.process(row_id)
+                progress.advance(issue)
+            n = service.render_pending(batch)
+            rendered += n
+            progress.update(render, completed=rendered, total=max(rendered, 1))
+            if not ids and not n:
+                break
+
+
+@app.command()
+def worker(
+    home: HomeOpt = None,
+    batch: Annotated[int, typer.Option(help="events claimed per round")] = 50,
+    until_idle: Annotated[bool, typer.Option("--until-idle", help="stop when there is nothing to do")] = False,
+    poll: Annotated[float, typer.Option(help="seconds to sleep when idle")] = 1.0,
+) -> None:
+    """Claim pending events, issue them, render documents; stops cleanly on SIGTERM/SIGINT."""
+    service = _open(home)
+    stopping = False
+
+    def stop(_sig: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        events, renders = service.work_once(batch)
+        if not events and not renders:
+            if until_idle:
+                break
+            time.sleep(poll)
+
+
+@app.command()
+def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show an issued document by its number (or id), and where its files are."""
+    from mandat.store import repository as repo
+
+    service = _open(home)
+    with service.engine.connect() as conn:
+        doc = repo.get_document(conn, number=number) or repo.get_document(conn, doc_id=number)
+        rows = [r for r in repo.document_rows(conn, doc.seller_id) if r.id == doc.id] if doc else []
+    if doc is None:
+        console.print(f"[red]no document numbered {number}[/red] (numbers are unique per seller; try the id)")
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(doc.model_dump_json(indent=2) + "\n")
+        return
+    t = doc.totals
+    console.print(f"[bold]{'Facture' if doc.kind == 'invoice' else 'Avoir'} {doc.number}[/bold] "
+                  f"issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}")
+    console.print(f"seller {doc.seller.name} ({doc.seller_id}), buyer {doc.buyer.name}, order {doc.order_id}")
+    table = Table("line", "description", "qty", "unit price excl. VAT", "net", "VAT")
+    for ln in doc.lines:
+        table.add_row(ln.id, ln.description, str(ln.quantity), str(ln.net_unit_price), str(ln.net_amount),
+                      f"{ln.vat_category} {ln.vat_rate}%")
+    console.print(table)
+    for b in doc.vat_breakdown:
+        console.print(f"  VAT {b.category} {b.rate}%: base {b.taxable_amount}, tax {b.tax_amount}")
+    console.print(f"  total excl. VAT {t.tax_exclusive}, VAT {t.tax_total}, total {t.tax_inclusive} {doc.currency}")
+    for m in doc.mentions:
+        console.print(f"  · {m.text}")
+    if rows and rows[0].pdf_key:
+        console.print(f"PDF  {service.blobs.location(rows[0].pdf_key)}")
+        console.print(f"XML  {service.blobs.location(rows[0].xml_key or '')}")
+    else:
+        console.print("files not rendered yet (run `mandat worker --until-idle`)")
+
+
+@app.command()
+def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify file checksums")] = True) -> None:
+    """Audit every series: gaps, duplicates, chronology, hash chain, file checksums. Exit 1 on any problem."""
+    from mandat.service.audit import audit as run_audit
+
+    service = _open(home)
+    report = run_audit(service.engine, service.blobs, check_files=files)
+    table = Table("seller", "series", "documents", "first", "last", "gaps", "dupl.", "backwards", "chain", "result")
+    for s in report.series:
+        table.add_row(
+            s.seller_id, s.series, str(s.count), s.first or "", s.last or "", str(len(s.gaps)),
+            str(len(s.duplicates)), str(len(s.backwards)), "ok" if not s.chain_breaks else str(len(s.chain_breaks)),
+            "[green]ok[/green]" if s.ok else f"[red]{s.head_mismatch or 'FAIL'}[/red]",
+        )
+    console.print(table)
+    console.print(f"{report.documents} documents, {report.files_checked} files checked, "
+                  f"{len(report.file_problems)} file problems, {report.unrendered} not rendered yet")
+    for problem in report.file_problems[:20] + report.inbox_problems[:20]:
+        console.print(f"[red]{problem}[/red]")
+    if not report.ok:
+        raise typer.Exit(1)
+    console.print("[green]audit passed[/green]")
+
+
+@events_app.command("list")
+def events_list(
+    home: HomeOpt = None,
+    status: Annotated[str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed")] = None,
+    limit: int = 50,
+) -> None:
+    """List received events, e.g. the rejected ones with their reasons."""
+    from mandat.store import repository as repo
+
+    service = _open(home)
+    with service.engine.connect() as conn:
+        rows = repo.list_inbox(conn, status, limit)
+    table = Table("event", "type", "seller", "order", "status", "reason")
+    for r in rows:
+        table.add_row(r.event_id, r.event_type, r.seller_id or "", r.order_id or "", r.status, r.reason or "")
+    console.print(table)
+
+
+@app.command()
+def replay(
+    event_id: str,
+    home: HomeOpt = None,
+    payload: Annotated[Path | None, typer.Option(help="corrected event JSON to use instead")] = None,
+) -> None:
+    """Put a rejected, failed or waiting event back in the queue, after its cause was fixed."""
+    service = _open(home)
+    text = payload.read_text(encoding="utf-8") if payload else None
+    if not service.replay(event_id, text):
+        console.print(f"[red]{event_id} is not rejected, failed or waiting[/red]")
+        raise typer.Exit(1)
+    run_until_idle(service)
+    from mandat.store import repository as repo
+
+    with service.engine.connect() as conn:
+        row = repo.get_inbox(conn, event_id=event_id)
+    assert row is not None
+    console.print(f"{event_id}: {row.status}" + (f" — {row.reason}" if row.reason else ""))
+
+
+@app.command()
+def demo(
+    home: HomeOpt = None,
+    orders: Annotated[int, typer.Option(help="number of orders to generate")] = 3000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 2026,
+) -> None:
+    """Create sample sellers and realistic orders, issue everything, and show where the documents are."""
+    from mandat.demo.orders import generate
+    from mandat.demo.sellers import demo_sellers
+
+    service = _open(home)
+    sellers = demo_sellers()
+    service.save_sellers(sellers)
+    run = time.strftime("%Y%m%d%H%M%S")
+    events = generate(sellers, orders, seed, run, service.marketplace)
+    events_file = service.settings.home / f"demo-events-{run}.jsonl"
+    events_file.write_text("\n".join(events) + "\n", encoding="utf-8")
+    console.print(f"{len(sellers)} sellers, {len(events)} event deliveries written to {events_file}")
+    accept_lines(service, events)
+    started = time.perf_counter()
+    run_until_idle(service)
+    summary(service, time.perf_counter() - started)
+
+
+def summary(service: Mandat, seconds: float) -> None:
+    from mandat.store import repository as repo
+
+    with service.engine.connect() as conn:
+        statuses = repo.count_inbox_by_status(conn)
+        reasons = repo.count_reasons(conn, "rejected")
+        docs = list(repo.document_rows(conn))
+        sample = docs[-1] if docs else None
+    issued = statuses.get("issued", 0)
+    table = Table("outcome", "events", title="mandat — events and documents")
+    for status in ("issued", "duplicate", "rejected", "waiting", "failed", "pending", "processing"):
+        if statuses.get(status):
+            table.add_row(status, str(statuses[status]))
+    for code, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        table.add_row(f"  rejected: {code}", str(n))
+    table.add_row("documents stored", str(len(docs)))
+    table.add_row("rendered (PDF/A-3 + CII)", str(sum(1 for d in docs if d.render_status == "rendered")))
+    if seconds:
+        table.add_row("seconds (issue + render)", f"{seconds:.1f}")
+        table.add_row("invoices / s", f"{issued / seconds:.0f}")
+    console.print(table)
+    console.print(f"documents: {service.settings.blob_url}")
+    console.print(f"database:  {service.engine.url.render_as_string(hide_password=True)}")
+    if sample is not None and sample.pdf_key:
+        console.print(f"example:   mandat show {sample.number}   →  {service.blobs.location(sample.pdf_key)}")
+    console.print("next:      mandat audit   ·   mandat events list --status rejected")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,111 @@
+"""France: VAT rates, mandatory invoice mentions, numbering limits.
+
+Legal basis (status 2026-11-21, see shared/domain/invoicing-rules.md §1):
+
+* Mentions: CGI annexe II art. 242 nonies A; commercial mentions: Code de commerce
+  L441-9; from 2026-09-01 VAT law lives in book II of the CIBS ("constant law"),
+  and mentions citing CGI articles are tolerated until 2027-12-31. The CIBS
+  wording is UNSURE, so the conservative reading keeps the CGI references that
+  are explicitly tolerated, and the table is dated so the switch is one entry.
+* Rates: CGI 278 (20 %), 279 / 279-0 bis (10 %), 278-0 bis / 278-0 bis A (5.5 %),
+  281 quater ff. (2.1 %). Mainland rates; Corsica and overseas departments differ
+  and are not handled (events delivered there are rejected by the rules).
+* Billing mandate: CGI 289 I-2; the statement "Facture émise par … au nom et pour
+  le compte de …" is the recommended wording (no statutory text found: UNSURE).
+* Late payment: L441-10 (ECB rate + 10 points by default), D441-5 (40 € indemnity).
+* Franchise en base: CGI 293 B ("TVA non applicable, art. 293 B du CGI").
+* Intra-EU supply of goods: CGI 262 ter I; export: CGI 262 I.
+* Reduced rates for home works: since 2025-02-16 the quote or invoice carries the
+  client's certification that the conditions are met (LF 2025; wording
+  BOI-LETTRE-000280). The exact wording below is our conservative paraphrase: UNSURE.
+* Numbering: BT-1 at most 35 characters of ``A-Z a-z 0-9 + - _ /`` (BR-FR-01/02).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from mandat.countries.base import CountryRules, Dated, Mention
+
+NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9+\-_/]{1,35}$")
+
+_RATES_2014 = {
+    "standard": Decimal("20"),
+    "intermediate": Decimal("10"),
+    "reduced": Decimal("5.5"),
+    "super_reduced": Decimal("2.1"),
+    # Works in dwellings completed more than two years ago (CGI 279-0 bis).
+    "home_renovation": Decimal("10"),
+    # Energy-renovation works on the 2025-01-01 equipment list (CGI 278-0 bis A).
+    "energy_renovation": Decimal("5.5"),
+}
+
+RATES = (Dated(date(2014, 1, 1), _RATES_2014, source="LF 2013-1278 art. 68"),)
+
+_CERTIFICATION = (
+    "Le client certifie que les travaux portent sur des locaux à usage d'habitation achevés depuis plus "
+    "de deux ans et remplissent les conditions d'application du taux réduit de TVA ({article}). "
+    "Le client est solidairement tenu au paiement du complément de TVA si ces conditions ne sont pas remplies."
+)
+
+_MENTIONS_2025 = {
+    m.code: m
+    for m in (
+        Mention("mandate", "Facture émise par {issuer} au nom et pour le compte de {seller} (mandat de facturation)."),
+        Mention(
+            "mandate_credit",
+            "Avoir émis par {issuer} au nom et pour le compte de {seller} (mandat de facturation).",
+        ),
+        Mention("franchise", "TVA non applicable, art. 293 B du CGI"),
+        Mention("intra_eu_goods", "Exonération de TVA, art. 262 ter I du CGI"),
+        Mention("export", "Exonération de TVA, art. 262 I du CGI"),
+        Mention(
+            "late_penalty",
+            "Pénalités de retard : taux d'intérêt appliqué par la BCE à son opération de refinancement "
+            "la plus récente majoré de 10 points (art. L441-10 du Code de commerce).",
+            "PMD",
+        ),
+        Mention(
+            "recovery_indemnity",
+            "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
+            "(art. D441-5 du Code de commerce).",
+            "PMT",
+        ),
+        Mention("no_discount", "Escompte pour paiement anticipé : néant.", "AAB"),
+        Mention("paid", "Facture acquittée le {date} par {method} (transaction {transaction})."),
+        Mention("category_goods", "Catégorie de l'opération : livraison de biens"),
+        Mention("category_services", "Catégorie de l'opération : prestation de services"),
+        Mention("category_mixed", "Catégorie de l'opération : livraison de biens et prestation de services"),
+        Mention("vat_on_debits", "Option pour le paiement de la taxe d'après les débits"),
+        Mention("certification_10", _CERTIFICATION.replace("{article}", "art. 279-0 bis du CGI")),
+        Mention("certification_5_5", _CERTIFICATION.replace("{article}", "art. 278-0 bis A du CGI")),
+        Mention("insurance", "Assurance professionnelle obligatoire : {insurer}, contrat {policy}, couverture {coverage}."),
+        Mention("buyer_siren", "SIREN de l'acheteur : {siren}"),
+        Mention("seller_vat", "N° TVA du vendeur : {vat}"),
+        Mention("buyer_vat", "N° TVA de l'acheteur : {vat}"),
+    )
+}
+
+MENTIONS = (Dated(date(2025, 2, 16), _MENTIONS_2025, source="CGI ann. II 242 nonies A; LF 2025 (attestation)"),)
+
+# BR-FR-16: rates allowed in French e-invoices.
+ALLOWED_RATES = frozenset(
+    Decimal(r) for r in "0 0.9 1.05 1.75 2.1 5.5 7 8.5 9.2 9.6 10 13 19.6 20 20.6".split()
+)
+
+RULES = CountryRules(
+    country="FR",
+    currency="EUR",
+    language="fr",
+    timezone="Europe/Paris",
+    rates=RATES,
+    mentions=MENTIONS,
+    allowed_rates=ALLOWED_RATES,
+)
+
+
+def valid_number(number: str) -> bool:
+    """BR-FR-01/02: an invoice number fits the French e-invoice identifier syntax."""
+    return bool(NUMBER_PATTERN.match(number))

@@ -1,0 +1,1 @@
+"""Sample sellers and realistic orders for `mandat demo` (deterministic for a given seed)."""

@@ -1,0 +1,208 @@
+"""Realistic order.paid events: B2C, B2B, franchise, intra-EU, exports, several VAT rates, bad events."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from mandat.domain.calculation import compute
+from mandat.domain.events import OrderPaid
+from mandat.domain.parties import Marketplace, Seller
+from mandat.rules.errors import EventRefused
+from mandat.rules.invoice import decide
+
+# (sku, description, unit price incl. VAT, nature, tax category)
+CATALOG: dict[str, list[tuple[str, str, str, str, str]]] = {
+    "atelier-bois": [
+        ("ABJ-BUCHE-1ST", "Bûches de chêne sec, 1 stère", "119.00", "goods", "intermediate"),
+        ("ABJ-GRANULE-15", "Granulés de bois DIN+ sac 15 kg", "6.49", "goods", "intermediate"),
+        ("ABJ-COMPOST-40", "Terreau universel 40 L", "8.90", "goods", "standard"),
+        ("ABJ-ABRI-220", "Abri de jardin en épicéa 2,20 × 1,80 m", "649.00", "goods", "standard"),
+        ("ABJ-BULBE-TUL", "Bulbes de tulipes « Reine de nuit » ×20", "12.50", "goods", "intermediate"),
+    ],
+    "thermoconfort": [
+        ("TCI-PAC-AE8", "Pompe à chaleur air/eau 8 kW", "7490.00", "goods", "energy_renovation"),
+        ("TCI-POSE-PAC", "Pose et mise en service PAC air/eau, note de dimensionnement", "1890.00", "service", "energy_renovation"),
+        ("TCI-ISOL-COMB", "Isolation des combles perdus, 50 m²", "2150.00", "service", "energy_renovation"),
+        ("TCI-THERMO", "Thermostat connecté", "149.00", "goods", "standard"),
+    ],
+    "quincaillerie-dupont": [
+        ("QDU-VIS-500", "Boîte de 500 vis à bois 4×40", "9.90", "goods", "standard"),
+        ("QDU-CHEV-100", "Chevilles nylon Ø8, lot de 100", "6.50", "goods", "standard"),
+        ("QDU-CADENAS", "Cadenas laiton 40 mm", "14.90", "goods", "standard"),
+        ("QDU-CLEF", "Reproduction de clé", "4.50", "service", "standard"),
+    ],
+    "peintures-lumiere": [
+        ("PLU-BLANC-10", "Peinture acrylique blanc mat 10 L", "79.90", "goods", "standard"),
+        ("PLU-SOUS-5", "Sous-couche universelle 5 L", "39.90", "goods", "standard"),
+        ("PLU-ROUL-180", "Rouleau anti-goutte 180 mm", "12.90", "goods", "standard"),
+        ("PLU-BACHE", "Bâche de protection 4 × 5 m", "5.90", "goods", "standard"),
+    ],
+    "outillage-pro": [
+        ("OPL-PERC-18V", "Perceuse-visseuse 18 V, 2 batteries", "189.00", "goods", "standard"),
+        ("OPL-SCIE-ONG", "Scie plongeante 1 400 W", "349.00", "goods", "standard"),
+        ("OPL-FORET-SET", "Coffret de forets béton/métal/bois, 50 pièces", "44.90", "goods", "standard"),
+        ("OPL-NIVEAU-LAS", "Niveau laser croix vert", "129.00", "goods", "standard"),
+        ("OPL-ETABLI", "Établi pliant 120 cm", "99.00", "goods", "standard"),
+    ],
+    "cuisine-bain": [
+        ("CBR-MEUBLE-VAS", "Meuble sous-vasque chêne 80 cm", "429.00", "goods", "standard"),
+        ("CBR-POSE-CUIS", "Pose d'une cuisine équipée (logement de plus de 2 ans)", "1250.00", "service", "home_renovation"),
+        ("CBR-MITIGEUR", "Mitigeur thermostatique de douche, fourni et posé", "289.00", "goods", "home_renovation"),
+        ("CBR-FAIENCE", "Faïence murale 20 × 20, 1 m²", "24.90", "goods", "standard"),
+    ],
+    "nouveau-vendeur": [
+        ("NVX-LAMPE", "Lampe de chantier LED", "39.90", "goods", "standard"),
+    ],
+}
+
+FIRST = ["Camille", "Léa", "Hugo", "Chloé", "Noé", "Zoé", "Gaël", "Anaïs", "Jérôme", "Maëlys", "François", "Inès"]
+LAST = ["Martin", "Bernard", "Lefèvre", "Moreau", "Girard", "Rousseau", "Faure", "Mercier", "Lemaître", "Bonnet"]
+STREETS = ["rue Victor-Hugo", "avenue de la Gare", "impasse des Lilas", "rue de l'Église", "boulevard Pasteur"]
+CITIES = [("75011", "Paris"), ("69003", "Lyon"), ("33000", "Bordeaux"), ("67000", "Strasbourg"), ("35000", "Rennes"),
+          ("06000", "Nice"), ("59800", "Lille"), ("29200", "Brest")]
+FR_COMPANIES = [("Menuiserie Girard SARL", "44306184100047"), ("BTP Rousseau et Fils", "55208131766522"),
+                ("Agence Lemaître Habitat", "40483304800022")]
+EU_COMPANIES = [
+    ("Baumarkt Schneider GmbH", "DE", "DE136695976", "10115", "Berlin", "Friedrichstraße 120"),
+    ("Bouwbedrijf Peeters BV", "BE", "BE0411905847", "2000", "Antwerpen", "Meir 44"),
+    ("Ferramenta Rossi Srl", "IT", "IT00743110157", "20121", "Milano", "Via Dante 7"),
+    ("Reformas García SL", "ES", "ESB58378431", "28013", "Madrid", "Calle Mayor 19"),
+]
+
+
+def _company_siren(siret: str) -> str:
+    return siret[:9]
+
+
+def _address(rng: random.Random) -> dict[str, str]:
+    postcode, city = rng.choice(CITIES)
+    return {"line1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}", "postcode": postcode, "city": city, "country": "FR"}
+
+
+def _total(event: dict[str, Any], seller: Seller, marketplace: Marketplace) -> Decimal:
+    ev = OrderPaid.model_validate({**event, "payment": {**event["payment"], "amount": "0"}})
+    decision = decide(ev, seller, marketplace, ev.delivery.date)
+    return compute(decision.lines, ev.prices_include_vat, decision.exemptions).totals.tax_inclusive
+
+
+def generate(
+    sellers: list[Seller], count: int, seed: int, run: str, marketplace: Marketplace, start: datetime | None = None
+) -> list[str]:
+    """JSON lines of events: mostly valid orders, ~5 % bad ones, ~3 % delivered twice, ~1 % re-sent."""
+    rng = random.Random(seed)
+    by_id = {s.id: s for s in sellers}
+    active = [s for s in sellers if s.mandate and s.mandate.status == "active"]
+    t0 = start or datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    out: list[str] = []
+    for i in range(count):
+        occurred = t0 + timedelta(seconds=i * 37)
+        kind = rng.random()
+        seller = by_id["nouveau-vendeur"] if kind < 0.01 else rng.choice(active)
+        b2b_fr = seller.id in ("peintures-lumiere", "outillage-pro", "atelier-bois") and rng.random() < 0.25
+        intra_eu = seller.id == "outillage-pro" and rng.random() < 0.3
+        export = seller.id == "atelier-bois" and rng.random() < 0.05
+        event = _order(rng, seller, f"{run}-{i:06d}", occurred, b2b_fr, intra_eu, export)
+        try:
+            event["payment"]["amount"] = str(_total(event, seller, marketplace))
+        except EventRefused:
+            event["payment"]["amount"] = "1.00"
+        event = _maybe_break(rng, event, kind)
+        line = json.dumps(event, ensure_ascii=False)
+        out.append(line)
+        if rng.random() < 0.03:  # at-least-once delivery: the same event again
+            out.append(line)
+        if rng.random() < 0.01 and isinstance(event, dict) and "event_id" in event:  # producer re-send, new id
+            out.append(json.dumps({**event, "event_id": event["event_id"] + "-r"}, ensure_ascii=False))
+    return out
+
+
+def _order(
+    rng: random.Random, seller: Seller, ref: str, occurred: datetime, b2b_fr: bool, intra_eu: bool, export: bool
+) -> dict[str, Any]:
+    catalog = CATALOG[seller.id]
+    picks = rng.sample(catalog, k=rng.randint(1, min(4, len(catalog))))
+    business = b2b_fr or intra_eu
+    lines = []
+    for sku, desc, price, nature, cat in picks:
+        qty = rng.choice([1, 1, 1, 2, 3, 5]) if nature == "goods" else 1
+        unit = Decimal(price)
+        if business:
+            unit = (unit / Decimal("1.2")).quantize(Decimal("0.01"))  # professionals see prices excl. VAT
+        line: dict[str, Any] = {"sku": sku, "description": desc, "quantity": str(qty), "unit_price": str(unit),
+                                "nature": nature, "tax_category": cat}
+        if rng.random() < 0.1:
+            line["discount"] = str((unit * qty * Decimal("0.1")).quantize(Decimal("0.01")))
+        lines.append(line)
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    buyer: dict[str, Any] = {"kind": "consumer", "name": name, "address": _address(rng),
+                             "email": f"client{rng.randint(1000, 99999)}@mail.example"}
+    delivery: dict[str, Any] = {"date": (occurred + timedelta(days=2)).date().isoformat()}
+    if b2b_fr and not intra_eu:
+        cname, siret = rng.choice(FR_COMPANIES)
+        siren = _company_siren(siret)
+        vat = f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+        buyer = {"kind": "business", "name": cname, "address": _address(rng), "email": "compta@entreprise.example",
+                 "vat_id": vat, "siren": siren, "purchase_order": f"BC-{rng.randint(10000, 99999)}"}
+    if intra_eu:
+        cname, country, vat, pc, city, street = rng.choice(EU_COMPANIES)
+        addr = {"line1": street, "postcode": pc, "city": city, "country": country}
+        buyer = {"kind": "business", "name": cname, "address": addr, "email": "einkauf@firma.example", "vat_id": vat}
+    if export:
+        buyer["address"] = {"line1": "Rue du Rhône 42", "postcode": "1204", "city": "Genève", "country": "CH"}
+    if rng.random() < 0.2:
+        delivery["address"] = _address(rng)
+        if intra_eu or export:
+            delivery["address"] = buyer["address"]
+    event: dict[str, Any] = {
+        "type": "order.paid",
+        "event_id": f"evt-{ref}",
+        "marketplace_id": "bricomarket-fr",
+        "order_id": f"CMD-{ref}",
+        "seller_id": seller.id,
+        "occurred_at": occurred.isoformat(),
+        "currency": "EUR",
+        "prices_include_vat": not business,
+        "buyer": buyer,
+        "lines": lines,
+        "payment": {"provider": "adyen", "transaction_id": f"PSP-{ref}", "amount": "0", "currency": "EUR",
+                    "status": "captured", "captured_at": (occurred + timedelta(minutes=1)).isoformat(),
+                    "method": rng.choice(["card", "card", "card", "paypal", "transfer"])},
+        "delivery": delivery,
+    }
+    if rng.random() < 0.4 and any(p[3] == "goods" for p in picks):
+        event["shipping"] = {"amount": rng.choice(["4.90", "9.90", "19.00"]) if not business else "8.25"}
+    if rng.random() < 0.08:
+        event["discounts"] = [{"amount": "5.00", "reason": "Code promo BIENVENUE"}]
+    return event
+
+
+def _maybe_break(rng: random.Random, event: dict[str, Any], kind: float) -> Any:
+    """About 5 % of events are wrong in the ways real feeds are wrong."""
+    if kind < 0.01 or kind > 0.05:
+        return event
+    flaw = rng.choice(["amount", "pending", "rate", "unknown_seller", "quantity", "currency", "json"])
+    if flaw == "amount":
+        event["payment"]["amount"] = str(Decimal(event["payment"]["amount"]) + Decimal("1.00"))
+    elif flaw == "pending":
+        event["payment"]["status"] = "authorized"
+        event["payment"]["captured_at"] = None
+    elif flaw == "rate":
+        event["lines"][0].pop("tax_category", None)
+        event["lines"][0]["vat_rate"] = "19.6"
+    elif flaw == "unknown_seller":
+        event["seller_id"] = "vendeur-inconnu"
+    elif flaw == "quantity":
+        event["lines"][0]["quantity"] = "-1"
+    elif flaw == "currency":
+        event["payment"]["currency"] = "USD"
+    elif flaw == "json":
+        return {"type": "order.paid", "event_id": event["event_id"], "truncated": True}
+    return event
+
+
+def today() -> date:
+    return datetime.now(UTC).date()

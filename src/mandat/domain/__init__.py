@@ -1,0 +1,1 @@
+"""Pure domain: money, parties, sale events, documents. No I/O here."""

@@ -1,0 +1,162 @@
+"""The legal record of an issued document (invoice or credit note).
+
+A ``Document`` is everything the PDF and the e-invoice are rendered from, and
+nothing else: renderers read only this record, so the same record always gives
+the same bytes. Field comments give the EN 16931 business terms (BT-*).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from mandat.domain.parties import Address, Insurance
+
+VatCategory = Literal["S", "Z", "E", "AE", "K", "G", "O"]
+DocumentKind = Literal["invoice", "credit_note"]
+TYPE_CODES: dict[str, str] = {"invoice": "380", "credit_note": "381"}
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PartySnapshot(Record):
+    """Seller or buyer as they were when the document was issued (never re-read later)."""
+
+    name: str  # BT-27 / BT-44
+    address: Address  # BG-5 / BG-8
+    vat_id: str | None = None  # BT-31 / BT-48
+    siren: str | None = None  # BT-30 / BT-47 (scheme 0002)
+    siret: str | None = None
+    email: str | None = None  # BT-34 / BT-49 electronic address
+    legal_form: str | None = None
+    share_capital: Decimal | None = None
+    registry: str | None = None  # "RCS Lyon"
+    trade_name: str | None = None  # BT-28
+    is_business: bool = False
+
+
+class IssuerSnapshot(Record):
+    """The marketplace issuing under mandate (EXT-FR-FE-BG-05, "tiers facturant")."""
+
+    name: str
+    address: Address
+    siren: str
+    vat_id: str
+
+
+class DocumentLine(Record):
+    id: str  # BT-126
+    sku: str  # BT-155
+    description: str  # BT-153
+    quantity: Decimal  # BT-129
+    unit: str  # BT-130
+    net_unit_price: Decimal  # BT-146, up to 6 decimals
+    allowance: Decimal  # BT-136 (line allowance), 2 decimals
+    allowance_reason: str | None = None  # BT-139
+    net_amount: Decimal  # BT-131 = qty x price - allowance, 2 decimals
+    vat_category: VatCategory  # BT-151
+    vat_rate: Decimal  # BT-152
+    nature: Literal["goods", "service"]
+    gross_amount: Decimal  # what the buyer paid for this line, VAT included (display only)
+
+
+class VatBreakdown(Record):
+    category: VatCategory  # BT-118
+    rate: Decimal  # BT-119
+    taxable_amount: Decimal  # BT-116
+    tax_amount: Decimal  # BT-117
+    exemption_reason: str | None = None  # BT-120
+    exemption_code: str | None = None  # BT-121 (VATEX)
+
+
+class Totals(Record):
+    line_total: Decimal  # BT-106
+    allowance_total: Decimal  # BT-107 (document level; 0: discounts are carried on the lines)
+    charge_total: Decimal  # BT-108
+    tax_exclusive: Decimal  # BT-109
+    tax_total: Decimal  # BT-110
+    tax_inclusive: Decimal  # BT-112
+    prepaid: Decimal  # BT-113
+    payable: Decimal  # BT-115
+
+
+class Mention(Record):
+    """A legal mention printed verbatim; ``code`` ties it to the rule that requires it."""
+
+    code: str
+    text: str
+    note_subject: str | None = None  # UNTDID 4451 subject code when it also goes to the XML (BT-21)
+
+
+class PaymentInfo(Record):
+    provider: str
+    transaction_id: str
+    method: str
+    paid_at: datetime
+    amount: Decimal
+
+
+class CorrectedInvoice(Record):
+    number: str  # BT-25
+    issue_date: date  # BT-26
+
+
+class Document(Record):
+    id: str
+    kind: DocumentKind
+    type_code: str  # BT-3: 380 invoice, 381 credit note
+    number: str  # BT-1
+    series: str
+    seq: int
+    issued_at: datetime  # UTC instant the number was taken
+    issue_date: date  # BT-2, in the seller's time zone
+    currency: str  # BT-5
+    language: str  # language of the human-readable document (PDF)
+    country: str  # the country whose rules were applied
+    seller_id: str
+    seller: PartySnapshot
+    seller_insurance: Insurance | None = None
+    buyer: PartySnapshot
+    issuer: IssuerSnapshot
+    marketplace_id: str
+    order_id: str  # BT-13 purchase order ref. falls back to it when the buyer gave none
+    purchase_order: str | None = None  # BT-13
+    event_id: str
+    idempotency_key: str
+    delivery_date: date  # BT-72
+    delivery_address: Address | None = None  # BG-15, printed when it differs from the buyer's
+    operation_category: Literal["B1", "S1", "M1"]  # BT-23 business process (goods / services / both)
+    business_case: Literal["B2B", "B2BINT", "B2C", "OUTOFSCOPE"]  # BAR note (BR-FR)
+    lines: list[DocumentLine]
+    vat_breakdown: list[VatBreakdown]
+    totals: Totals
+    payment: PaymentInfo
+    due_date: date | None = None  # BT-9
+    payment_terms: str | None = None  # BT-20
+    mentions: list[Mention]
+    corrects: CorrectedInvoice | None = None
+    reason: str | None = None  # credit notes: why
+    trace: list[str]  # why the rules decided what they decided
+    prev_hash: str  # chain link: hash of the previous document of the series
+    hash: str  # sha256 of the canonical JSON of every other field, prev_hash included
+
+    def canonical_json(self) -> bytes:
+        return canonical_json(self.model_dump(mode="json", exclude={"hash"}))
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical_json()).hexdigest()
+
+    @property
+    def vat_exempt(self) -> bool:
+        return all(b.category != "S" for b in self.vat_breakdown)
+
+
+def canonical_json(data: object) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -1,0 +1,170 @@
+"""Parties: postal addresses, sellers (with their billing mandate), buyers, the issuing marketplace."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from stdnum import luhn
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+# EU member states for VAT purposes (ISO codes; Greece's VAT prefix is EL, handled in vat_country).
+EU_COUNTRIES = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Address(Frozen):
+    line1: Text
+    line2: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    postcode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    city: ShortText
+    country: CountryCode
+
+    def lines(self) -> list[str]:
+        out = [self.line1]
+        if self.line2:
+            out.append(self.line2)
+        out.append(f"{self.postcode} {self.city}")
+        return out
+
+
+def clean_vat_id(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value).upper()
+
+
+def vat_country(vat_id: str) -> str:
+    """ISO country of a VAT id; Greek ids start with EL (BR-CO-09)."""
+    prefix = vat_id[:2]
+    return "GR" if prefix == "EL" else prefix
+
+
+def valid_vat_id(vat_id: str) -> bool:
+    """Syntax and check digits of an EU (or GB/XI) VAT id with python-stdnum; no VIES call here."""
+    try:
+        return bool(eu_vat.is_valid(vat_id)) or _valid_gb_vat(vat_id)
+    except Exception:
+        return False
+
+
+def _valid_gb_vat(vat_id: str) -> bool:
+    from stdnum.gb import vat as gb_vat
+
+    return vat_id[:2] in ("GB", "XI") and bool(gb_vat.is_valid(vat_id[2:]))
+
+
+class Mandate(Frozen):
+    """The written, prior billing mandate (CGI art. 289 I-2; BOI-TVA-DECLA-30-20-10)."""
+
+    version: ShortText
+    accepted_at: datetime
+    status: Literal["active", "pending", "revoked"] = "active"
+    contest_days: int = Field(default=15, ge=1, le=90)
+
+
+class Insurance(Frozen):
+    """Mandatory professional insurance for building trades (loi 96-603 art. 22-2)."""
+
+    insurer: ShortText
+    policy: ShortText
+    coverage: ShortText
+
+
+class Seller(Frozen):
+    """A marketplace seller in whose name documents are issued."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")]
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,10}$")]
+    legal_name: Text
+    trade_name: ShortText | None = None
+    address: Address
+    email: ShortText | None = None
+    siren: str | None = None
+    siret: str | None = None
+    vat_id: str | None = None
+    legal_form: ShortText | None = None
+    share_capital: Decimal | None = Field(default=None, ge=0)
+    rcs_city: ShortText | None = None
+    registry: Literal["RCS", "RM"] = "RCS"
+    vat_regime: Literal["normal", "franchise"] = "normal"
+    vat_on_debits: bool = False
+    size_class: Literal["large", "mid", "sme", "micro"] = "sme"
+    insurance: Insurance | None = None
+    mandate: Mandate | None = None
+    invoice_series: Annotated[str, StringConstraints(max_length=40)] = "F-{code}-{seq:06}"
+    credit_note_series: Annotated[str, StringConstraints(max_length=40)] = "A-{code}-{seq:06}"
+
+    @field_validator("siren")
+    @classmethod
+    def _siren(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        v = re.sub(r"\s", "", v)
+        if not fr_siren.is_valid(v):
+            raise ValueError(f"invalid SIREN {v!r} (9 digits, Luhn key)")
+        return v
+
+    @field_validator("siret")
+    @classmethod
+    def _siret(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        v = re.sub(r"\s", "", v)
+        if not fr_siret.is_valid(v):
+            raise ValueError(f"invalid SIRET {v!r} (14 digits, Luhn key)")
+        return v
+
+    @field_validator("vat_id")
+    @classmethod
+    def _vat(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        v = clean_vat_id(v)
+        if not valid_vat_id(v):
+            raise ValueError(f"invalid VAT id {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _french_identity(self) -> Seller:
+        if self.address.country == "FR":
+            if not self.siren:
+                raise ValueError("a seller established in France needs its SIREN (CGI ann. II art. 242 nonies A)")
+            if self.siret and not self.siret.startswith(self.siren):
+                raise ValueError("SIRET must start with the SIREN")
+            if self.vat_id and self.vat_id.startswith("FR") and self.vat_id[4:] != self.siren:
+                raise ValueError(f"French VAT id {self.vat_id} does not belong to SIREN {self.siren}")
+            if self.vat_regime == "normal" and not self.vat_id:
+                raise ValueError("a seller under the normal VAT regime needs its VAT id")
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.legal_name
+
+
+class Marketplace(Frozen):
+    """The issuing agent ("tiers facturant", EXT-FR-FE-BG-05) acting under the sellers' mandates."""
+
+    id: ShortText = "bricomarket"
+    legal_name: Text = "Brico Market SAS"
+    address: Address = Address(line1="12 rue des Artisans", postcode="69002", city="Lyon", country="FR")
+    siren: str = "732829320"
+    vat_id: str = "FR44732829320"
+    website: ShortText = "bricomarket.example"
+
+
+def luhn_ok(digits: str) -> bool:
+    return digits.isdigit() and luhn.is_valid(digits)

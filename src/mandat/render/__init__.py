@@ -1,0 +1,1 @@
+"""Renderers: turn an issued ``Document`` record into bytes (CII XML, PDF), deterministically."""

@@ -1,0 +1,104 @@
+"""Labels and number/date formats of the human-readable documents, per language.
+
+Only French is complete (issue: French sellers first); other languages fall back
+to French labels until their catalogs are written, never to a wrong format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from mandat.domain.money import normalize
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "invoice": "FACTURE",
+        "credit_note": "AVOIR",
+        "number": "N°",
+        "issue_date": "Date d'émission",
+        "delivery_date": "Date de livraison",
+        "order": "Commande",
+        "purchase_order": "Bon de commande",
+        "due_date": "Échéance",
+        "seller": "Vendeur",
+        "billed_to": "Facturé à",
+        "delivered_to": "Adresse de livraison",
+        "siren": "SIREN",
+        "siret": "SIRET",
+        "vat_id": "N° TVA",
+        "capital": "au capital de",
+        "ref": "Réf.",
+        "description": "Désignation",
+        "qty": "Qté",
+        "unit_price": "PU HT",
+        "discount": "Remise",
+        "net": "Total HT",
+        "vat": "TVA",
+        "rate": "Taux",
+        "base": "Base HT",
+        "total_net": "Total HT",
+        "total_vat": "Total TVA",
+        "total": "Total TTC",
+        "paid": "Déjà payé",
+        "payable": "Net à payer",
+        "corrects": "Avoir sur la facture",
+        "of": "du",
+        "reason": "Motif",
+        "issuer": "Émetteur (mandataire)",
+        "page": "Page",
+        "exempt": "Exonéré",
+        "terms": "Conditions de paiement",
+    }
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS.get(language, LABELS["fr"])
+
+
+# Narrow no-break space as thousands separator, as French typography wants.
+_GROUP = {"fr": "\u202f", "de": ".", "es": ".", "it": ".", "pt": "\u00a0", "pl": "\u00a0", "nl": ".", "en": ","}
+_DECIMAL = {"fr": ",", "de": ",", "es": ",", "it": ",", "pt": ",", "pl": ",", "nl": ",", "en": "."}
+_SYMBOL = {"EUR": "€", "GBP": "£", "PLN": "zł"}
+
+
+def amount(value: Decimal, language: str, places: int = 2) -> str:
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):.{places}f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = _GROUP.get(language, " ").join(groups)
+    return f"{sign}{out}{_DECIMAL.get(language, '.') + frac if frac else ''}"
+
+
+def money(value: Decimal, currency: str, language: str) -> str:
+    symbol = _SYMBOL.get(currency, currency)
+    if language == "en":
+        return f"{symbol}{amount(value, language)}"
+    return f"{amount(value, language)}\u00a0{symbol}"
+
+
+def number(value: Decimal, language: str) -> str:
+    """Quantities, unit prices and rates: as many decimals as they carry, no more."""
+    n = normalize(value)
+    exponent = n.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return amount(n, language, max(places, 0))
+
+
+def unit_price(value: Decimal, language: str) -> str:
+    n = normalize(value)
+    exponent = n.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return amount(n, language, max(places, 2))
+
+
+def day(value: date, language: str) -> str:
+    if language == "en":
+        return value.isoformat()
+    return value.strftime("%d/%m/%Y" if language in ("fr", "es", "it", "pt", "nl") else "%d.%m.%Y")

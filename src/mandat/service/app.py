@@ -1,0 +1,264 @@
+"""The service facade: one object per process, holding the engine, the blob store and the marketplace."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+
+from mandat.domain.documents import Document
+from mandat.domain.events import EVENT_TYPES, OrderPaid
+from mandat.domain.parties import Marketplace, Seller
+from mandat.rules.draft import draft_invoice
+from mandat.rules.errors import EventRefused, Rejected
+from mandat.service.config import Settings
+from mandat.store import repository as repo
+from mandat.store.blobs import BlobStore, DirectoryBlobStore
+from mandat.store.db import make_engine
+from mandat.store.migrate import upgrade
+
+log = logging.getLogger("mandat")
+
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Accepted:
+    event_id: str
+    status: str  # pending | rejected | duplicate
+    reason: str | None = None
+
+
+def _validation_reason(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:10]:
+        where = ".".join(str(p) for p in err["loc"]) or "event"
+        parts.append(f"{where}: {err['msg']}")
+    more = f" (+{exc.error_count() - 10} more)" if exc.error_count() > 10 else ""
+    return "; ".join(parts) + more
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** max(attempts, 1), 3600))
+
+
+class Mandat:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine | None = None,
+        blobs: BlobStore | None = None,
+        marketplace: Marketplace | None = None,
+    ) -> None:
+        self.settings = settings
+        settings.home.mkdir(parents=True, exist_ok=True)
+        self.engine = engine or make_engine(settings.database_url)
+        self.blobs = blobs or open_blob_store(settings.blob_url)
+        self.marketplace = marketplace or load_marketplace(settings)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Mandat:
+        return cls(settings or Settings.from_env())
+
+    def migrate(self) -> None:
+        upgrade(self.engine)
+
+    # --- sellers ---------------------------------------------------------------------------
+
+    def save_sellers(self, sellers: Iterable[Seller]) -> tuple[int, int]:
+        created = updated = 0
+        with self.engine.begin() as conn:
+            for seller in sellers:
+                if repo.upsert_seller(conn, seller):
+                    created += 1
+                else:
+                    updated += 1
+        return created, updated
+
+    # --- accept ----------------------------------------------------------------------------
+
+    def accept(self, raw: str | bytes) -> Accepted:
+        """Store an event as received and answer at once; invalid input is kept as rejected."""
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        event_id, event_type, seller_id, order_id = _peek(text)
+        status, code, reason = "pending", None, None
+        try:
+            data = json.loads(text)
+            model = EVENT_TYPES.get(data.get("type")) if isinstance(data, dict) else None
+            if model is None:
+                raise Rejected("event_type_unknown", f"unknown event type {event_type!r}")
+            model.model_validate_json(text)
+        except json.JSONDecodeError as exc:
+            status, code, reason = "rejected", "malformed_json", f"not JSON: {exc}"
+        except ValidationError as exc:
+            status, code, reason = "rejected", "invalid_event", _validation_reason(exc)
+        except Rejected as exc:
+            status, code, reason = "rejected", exc.code, exc.reason
+        with self.engine.begin() as conn:
+            inserted = repo.add_to_inbox(
+                conn,
+                event_id=event_id,
+                event_type=event_type,
+                seller_id=seller_id,
+                order_id=order_id,
+                payload=text,
+                status=status,
+                reason_code=code,
+                reason=reason,
+            )
+            if not inserted:
+                existing = repo.get_inbox(conn, event_id=event_id)
+                assert existing is not None
+                note = None if existing.payload == text else "already received with a different payload; kept the first"
+                return Accepted(event_id, "duplicate", note)
+        return Accepted(event_id, status, reason)
+
+    # --- issue -----------------------------------------------------------------------------
+
+    def process(self, row_id: int) -> str:
+        """Decide and issue one claimed inbox row; returns its final status."""
+        with self.engine.begin() as conn:
+            row = repo.get_inbox(conn, row_id=row_id)
+        if row is None:
+            return "missing"
+        try:
+            event = OrderPaid.model_validate_json(row.payload)
+        except ValidationError as exc:
+            return self._outcome(row_id, "rejected", "invalid_event", _validation_reason(exc))
+        try:
+            with self.engine.begin() as conn:
+                existing = repo.find_by_key(conn, event.idempotency_key())
+                seller = repo.get_seller(conn, event.seller_id)
+            if existing is not None:
+                return self._done(row_id, existing, row.event_id)
+            if seller is None:
+                raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
+            today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
+            draft = draft_invoice(event, seller, self.marketplace, today)
+        except EventRefused as exc:
+            retry = backoff(row.attempts) * 30 if exc.status == "waiting" else None
+            return self._outcome(row_id, exc.status, exc.code, exc.reason, retry)
+        except Exception as exc:  # a bug or an outage: retried, then left for an operator
+            log.exception("event %s failed", row.event_id)
+            return self._failed(row_id, row.attempts, exc)
+        try:
+            with self.engine.begin() as conn:
+                doc, created = repo.issue_document(conn, draft, repo.utcnow())
+                status = "issued" if created or doc.event_id == row.event_id else "duplicate"
+                repo.set_inbox_outcome(conn, row_id, status, document_id=doc.id)
+            return status
+        except Exception as exc:
+            log.exception("issuing %s failed", row.event_id)
+            return self._failed(row_id, row.attempts, exc)
+
+    def _done(self, row_id: int, doc: Document, event_id: str) -> str:
+        status = "issued" if doc.event_id == event_id else "duplicate"
+        with self.engine.begin() as conn:
+            repo.set_inbox_outcome(conn, row_id, status, document_id=doc.id)
+        return status
+
+    def _outcome(
+        self, row_id: int, status: str, code: str, reason: str, retry: timedelta | None = None
+    ) -> str:
+        with self.engine.begin() as conn:
+            repo.set_inbox_outcome(conn, row_id, status, reason_code=code, reason=reason, retry_after=retry)
+        return status
+
+    def _failed(self, row_id: int, attempts: int, exc: Exception) -> str:
+        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        with self.engine.begin() as conn:
+            repo.set_inbox_outcome(
+                conn, row_id, status, reason_code="internal_error", reason=f"{type(exc).__name__}: {exc}",
+                retry_after=backoff(attempts),
+            )
+        return status
+
+    def claim(self, limit: int = 50) -> list[int]:
+        with self.engine.begin() as conn:
+            return repo.claim_inbox(conn, self.worker_id, limit, LEASE)
+
+    # --- render ----------------------------------------------------------------------------
+
+    def render_pending(self, limit: int = 50) -> int:
+        with self.engine.begin() as conn:
+            claimed = repo.claim_outbox(conn, "render", limit, LEASE)
+        for outbox_id, doc_id in claimed:
+            self.render_one(outbox_id, doc_id)
+        return len(claimed)
+
+    def render_one(self, outbox_id: int, doc_id: str) -> None:
+        from mandat.render.document import render_document
+
+        try:
+            with self.engine.begin() as conn:
+                doc = repo.document_from_row(repo.document_data(conn, doc_id))
+            rendered = render_document(doc)
+            base = f"{doc.seller_id}/{doc.series}/{doc.number}"
+            pdf_sha = self.blobs.put(f"{base}.pdf", rendered.pdf, "application/pdf")
+            xml_sha = self.blobs.put(f"{base}.xml", rendered.xml, "application/xml")
+            with self.engine.begin() as conn:
+                repo.mark_rendered(conn, outbox_id, doc_id, (f"{base}.pdf", pdf_sha), (f"{base}.xml", xml_sha))
+        except Exception as exc:
+            log.exception("rendering %s failed", doc_id)
+            with self.engine.begin() as conn:
+                repo.mark_outbox_error(conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=False)
+
+    # --- one step of a worker ---------------------------------------------------------------
+
+    def work_once(self, batch: int = 50) -> tuple[int, int]:
+        """Claim and process a batch of events, then render what is pending; (events, renders)."""
+        ids = self.claim(batch)
+        for row_id in ids:
+            self.process(row_id)
+        renders = self.render_pending(batch)
+        return len(ids), renders
+
+    # --- replay ----------------------------------------------------------------------------
+
+    def replay(self, event_id: str, payload: str | None = None) -> bool:
+        with self.engine.begin() as conn:
+            return repo.requeue(conn, event_id, payload)
+
+
+def _peek(text: str) -> tuple[str, str, str | None, str | None]:
+    """Best-effort identity of a possibly invalid event, so it can be stored and found again."""
+    import hashlib
+
+    data: object = None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        pass
+    d = data if isinstance(data, dict) else {}
+
+    def ident(key: str, size: int = 64) -> str | None:
+        v = d.get(key)
+        return v if isinstance(v, str) and 0 < len(v) <= size else None
+
+    event_id = ident("event_id", 128) or "invalid-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    return event_id, ident("type", 40) or "unknown", ident("seller_id"), ident("order_id")
+
+
+def open_blob_store(url: str) -> BlobStore:
+    if url.startswith("s3://"):
+        raise NotImplementedError("S3 blob store: see issue 3")
+    from pathlib import Path
+
+    return DirectoryBlobStore(Path(url))
+
+
+def load_marketplace(settings: Settings) -> Marketplace:
+    path = settings.home / "marketplace.json"
+    if path.exists():
+        return Marketplace.model_validate_json(path.read_text())
+    return Marketplace()

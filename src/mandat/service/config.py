@@ -1,0 +1,28 @@
+"""Settings from the environment, with an embedded default under one data folder.
+
+MANDAT_HOME          data folder (default ./mandat-data): SQLite file and documents/
+MANDAT_DATABASE_URL  e.g. postgresql+psycopg://user@host/db (default: SQLite in MANDAT_HOME)
+MANDAT_BLOB_URL      e.g. s3://bucket/prefix (default: MANDAT_HOME/documents)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    blob_url: str
+
+    @classmethod
+    def from_env(cls, home: Path | None = None) -> Settings:
+        base = (home or Path(os.environ.get("MANDAT_HOME", "mandat-data"))).absolute()
+        return cls(
+            home=base,
+            database_url=os.environ.get("MANDAT_DATABASE_URL") or f"sqlite:///{base / 'mandat.db'}",
+            blob_url=os.environ.get("MANDAT_BLOB_URL") or str(base / "documents"),
+        )

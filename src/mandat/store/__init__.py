@@ -1,0 +1,1 @@
+"""Adapters for records (SQLAlchemy Core: SQLite, PostgreSQL) and documents (directory, S3)."""

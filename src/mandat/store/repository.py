@@ -1,0 +1,427 @@
+"""Record access on SQLAlchemy Core, identical for SQLite and PostgreSQL.
+
+The numbering transaction (``issue_document``) is the only place a number is
+taken. It is short: the draft was computed before, nothing slow happens inside,
+and the idempotency key and (seller, series, seq) are UNIQUE behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from mandat.domain.documents import Document
+from mandat.domain.parties import Seller
+from mandat.rules.draft import Draft
+from mandat.store.schema import documents, inbox, outbox, sellers, series
+
+GENESIS_HASH = "0" * 64
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def insert_ignore(conn: Connection, table: sa.Table, values: dict[str, Any], key: Sequence[str]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted."""
+    if conn.dialect.name == "postgresql":
+        stmt: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
+    else:
+        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
+    return bool(conn.execute(stmt).rowcount)
+
+
+# --- sellers -----------------------------------------------------------------------------------
+
+
+def upsert_seller(conn: Connection, seller: Seller) -> bool:
+    """Insert or update a seller; True when it was new."""
+    now = utcnow()
+    data = seller.model_dump_json()
+    row = conn.execute(sa.select(sellers.c.id).where(sellers.c.id == seller.id)).first()
+    if row is None:
+        conn.execute(sellers.insert().values(id=seller.id, code=seller.code, data=data, created_at=now, updated_at=now))
+        return True
+    conn.execute(sellers.update().where(sellers.c.id == seller.id).values(code=seller.code, data=data, updated_at=now))
+    return False
+
+
+def get_seller(conn: Connection, seller_id: str) -> Seller | None:
+    data = conn.execute(sa.select(sellers.c.data).where(sellers.c.id == seller_id)).scalar()
+    return Seller.model_validate_json(data) if data else None
+
+
+def list_sellers(conn: Connection) -> list[Seller]:
+    return [Seller.model_validate_json(d) for d in conn.execute(sa.select(sellers.c.data).order_by(sellers.c.id)).scalars()]
+
+
+# --- inbox -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    event_id: str
+    event_type: str
+    seller_id: str | None
+    order_id: str | None
+    payload: str
+    status: str
+    reason_code: str | None
+    reason: str | None
+    attempts: int
+    document_id: str | None
+    received_at: datetime
+    updated_at: datetime
+
+
+def _inbox_row(r: Any) -> InboxRow:
+    return InboxRow(
+        id=r.id,
+        event_id=r.event_id,
+        event_type=r.event_type,
+        seller_id=r.seller_id,
+        order_id=r.order_id,
+        payload=r.payload,
+        status=r.status,
+        reason_code=r.reason_code,
+        reason=r.reason,
+        attempts=r.attempts,
+        document_id=r.document_id,
+        received_at=as_utc(r.received_at) or utcnow(),
+        updated_at=as_utc(r.updated_at) or utcnow(),
+    )
+
+
+def add_to_inbox(
+    conn: Connection,
+    *,
+    event_id: str,
+    event_type: str,
+    seller_id: str | None,
+    order_id: str | None,
+    payload: str,
+    status: str,
+    reason_code: str | None = None,
+    reason: str | None = None,
+) -> bool:
+    now = utcnow()
+    return insert_ignore(
+        conn,
+        inbox,
+        {
+            "event_id": event_id,
+            "event_type": event_type,
+            "seller_id": seller_id,
+            "order_id": order_id,
+            "payload": payload,
+            "status": status,
+            "reason_code": reason_code,
+            "reason": reason,
+            "attempts": 0,
+            "received_at": now,
+            "updated_at": now,
+            "available_at": now,
+        },
+        ["event_id"],
+    )
+
+
+def get_inbox(conn: Connection, *, event_id: str | None = None, row_id: int | None = None) -> InboxRow | None:
+    q = sa.select(inbox)
+    q = q.where(inbox.c.event_id == event_id) if event_id is not None else q.where(inbox.c.id == row_id)
+    r = conn.execute(q).first()
+    return _inbox_row(r) if r else None
+
+
+def list_inbox(conn: Connection, status: str | None = None, limit: int = 100) -> list[InboxRow]:
+    q = sa.select(inbox).order_by(inbox.c.id).limit(limit)
+    if status:
+        q = q.where(inbox.c.status == status)
+    return [_inbox_row(r) for r in conn.execute(q)]
+
+
+def count_inbox_by_status(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(sa.select(inbox.c.status, sa.func.count()).group_by(inbox.c.status))
+    return {status: n for status, n in rows}
+
+
+def count_reasons(conn: Connection, status: str = "rejected") -> dict[str, int]:
+    rows = conn.execute(
+        sa.select(inbox.c.reason_code, sa.func.count()).where(inbox.c.status == status).group_by(inbox.c.reason_code)
+    )
+    return {code or "?": n for code, n in rows}
+
+
+def claim_inbox(conn: Connection, worker: str, limit: int, lease: timedelta) -> list[int]:
+    """Claim runnable events: pending, waiting whose time has come, or processing whose lease expired.
+
+    A worker killed mid-event leaves its row 'processing' with a lease; once the
+    lease runs out another worker takes it, and the idempotency key makes the
+    second attempt find the document the first one may have committed.
+    """
+    now = utcnow()
+    runnable = (
+        sa.select(inbox.c.id)
+        .where(inbox.c.status.in_(("pending", "waiting", "processing")), inbox.c.available_at <= now)
+        .order_by(inbox.c.available_at, inbox.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        runnable = runnable.with_for_update(skip_locked=True)
+    stmt = (
+        inbox.update()
+        .where(inbox.c.id.in_(runnable.scalar_subquery()))
+        .values(status="processing", claimed_by=worker, available_at=now + lease, attempts=inbox.c.attempts + 1)
+        .returning(inbox.c.id)
+    )
+    return sorted(conn.execute(stmt).scalars())
+
+
+def set_inbox_outcome(
+    conn: Connection,
+    row_id: int,
+    status: str,
+    *,
+    reason_code: str | None = None,
+    reason: str | None = None,
+    document_id: str | None = None,
+    retry_after: timedelta | None = None,
+) -> None:
+    now = utcnow()
+    conn.execute(
+        inbox.update()
+        .where(inbox.c.id == row_id)
+        .values(
+            status=status,
+            reason_code=reason_code,
+            reason=reason,
+            document_id=document_id,
+            updated_at=now,
+            available_at=now + (retry_after or timedelta(0)),
+            claimed_by=None,
+        )
+    )
+
+
+def requeue(conn: Connection, event_id: str, payload: str | None = None) -> bool:
+    """Replay: put a rejected/failed/waiting event back to pending (optionally with a corrected payload)."""
+    now = utcnow()
+    values: dict[str, Any] = {
+        "status": "pending",
+        "reason_code": None,
+        "reason": None,
+        "attempts": 0,
+        "updated_at": now,
+        "available_at": now,
+        "claimed_by": None,
+    }
+    if payload is not None:
+        values["payload"] = payload
+    res = conn.execute(
+        inbox.update()
+        .where(inbox.c.event_id == event_id, inbox.c.status.in_(("rejected", "failed", "waiting")))
+        .values(**values)
+    )
+    return bool(res.rowcount)
+
+
+# --- documents and series --------------------------------------------------------------------
+
+
+def document_from_row(data: str) -> Document:
+    return Document.model_validate_json(data)
+
+
+def find_by_key(conn: Connection, key: str) -> Document | None:
+    data = conn.execute(sa.select(documents.c.data).where(documents.c.idempotency_key == key)).scalar()
+    return document_from_row(data) if data else None
+
+
+def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Document, bool]:
+    """Take the next number of the seller's series and store the document; (document, created).
+
+    Runs inside the caller's transaction. On SQLite that transaction began with
+    BEGIN IMMEDIATE, so it is the only writer; on PostgreSQL the UPDATE of the
+    series row locks it until commit.
+    """
+    existing = find_by_key(conn, draft.idempotency_key)
+    if existing is not None:
+        return existing, False
+    insert_ignore(
+        conn,
+        series,
+        {"seller_id": draft.seller_id, "series": draft.series, "last_seq": 0, "last_hash": GENESIS_HASH},
+        ["seller_id", "series"],
+    )
+    row = conn.execute(
+        series.update()
+        .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
+        .values(last_seq=series.c.last_seq + 1)
+        .returning(series.c.last_seq, series.c.last_issued_at, series.c.last_hash)
+    ).one()
+    last = as_utc(row.last_issued_at)
+    # Chronological numbering: the issue time never goes backwards within a series,
+    # even when clocks of two workers disagree.
+    issued_at = max(now, last) if last else now
+    doc = draft.finalize(seq=row.last_seq, issued_at=issued_at, prev_hash=row.last_hash)
+    conn.execute(
+        series.update()
+        .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
+        .values(last_issued_at=issued_at, last_hash=doc.hash)
+    )
+    conn.execute(
+        documents.insert().values(
+            id=doc.id,
+            seller_id=doc.seller_id,
+            series=doc.series,
+            seq=doc.seq,
+            number=doc.number,
+            kind=doc.kind,
+            idempotency_key=doc.idempotency_key,
+            order_id=doc.order_id,
+            event_id=doc.event_id,
+            issued_at=issued_at,
+            total=doc.totals.tax_inclusive,
+            data=doc.model_dump_json(),
+            hash=doc.hash,
+            prev_hash=doc.prev_hash,
+            render_status="pending",
+        )
+    )
+    conn.execute(
+        outbox.insert().values(
+            document_id=doc.id, task="render", status="pending", attempts=0, available_at=now, created_at=now
+        )
+    )
+    return doc, True
+
+
+def get_document(conn: Connection, *, number: str | None = None, doc_id: str | None = None) -> Document | None:
+    q = sa.select(documents.c.data)
+    q = q.where(documents.c.number == number) if number is not None else q.where(documents.c.id == doc_id)
+    data = conn.execute(q.limit(2)).scalars().all()
+    if len(data) != 1:
+        return None
+    return document_from_row(data[0])
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: str
+    seller_id: str
+    series: str
+    seq: int
+    number: str
+    kind: str
+    issued_at: datetime
+    total: Decimal
+    hash: str
+    prev_hash: str
+    render_status: str
+    pdf_key: str | None
+    pdf_sha256: str | None
+    xml_key: str | None
+    xml_sha256: str | None
+
+
+def document_rows(conn: Connection, seller_id: str | None = None) -> Iterable[DocumentRow]:
+    q = sa.select(
+        documents.c.id,
+        documents.c.seller_id,
+        documents.c.series,
+        documents.c.seq,
+        documents.c.number,
+        documents.c.kind,
+        documents.c.issued_at,
+        documents.c.total,
+        documents.c.hash,
+        documents.c.prev_hash,
+        documents.c.render_status,
+        documents.c.pdf_key,
+        documents.c.pdf_sha256,
+        documents.c.xml_key,
+        documents.c.xml_sha256,
+    ).order_by(documents.c.seller_id, documents.c.series, documents.c.seq)
+    if seller_id:
+        q = q.where(documents.c.seller_id == seller_id)
+    for r in conn.execute(q):
+        yield DocumentRow(**{**r._asdict(), "issued_at": as_utc(r.issued_at), "total": Decimal(r.total)})
+
+
+def series_heads(conn: Connection) -> dict[tuple[str, str], tuple[int, str]]:
+    return {(r.seller_id, r.series): (r.last_seq, r.last_hash) for r in conn.execute(sa.select(series))}
+
+
+def document_data(conn: Connection, doc_id: str) -> str:
+    return str(conn.execute(sa.select(documents.c.data).where(documents.c.id == doc_id)).scalar_one())
+
+
+# --- outbox ----------------------------------------------------------------------------------
+
+
+def claim_outbox(conn: Connection, task: str, limit: int, lease: timedelta) -> list[tuple[int, str]]:
+    now = utcnow()
+    runnable = (
+        sa.select(outbox.c.id)
+        .where(outbox.c.task == task, outbox.c.status == "pending", outbox.c.available_at <= now)
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        runnable = runnable.with_for_update(skip_locked=True)
+    stmt = (
+        outbox.update()
+        .where(outbox.c.id.in_(runnable.scalar_subquery()))
+        .values(available_at=now + lease, attempts=outbox.c.attempts + 1)
+        .returning(outbox.c.id, outbox.c.document_id)
+    )
+    return sorted((r.id, r.document_id) for r in conn.execute(stmt))
+
+
+def mark_rendered(
+    conn: Connection, outbox_id: int, doc_id: str, pdf: tuple[str, str], xml: tuple[str, str]
+) -> None:
+    conn.execute(
+        documents.update()
+        .where(documents.c.id == doc_id)
+        .values(render_status="rendered", pdf_key=pdf[0], pdf_sha256=pdf[1], xml_key=xml[0], xml_sha256=xml[1])
+    )
+    conn.execute(outbox.update().where(outbox.c.id == outbox_id).values(status="done", last_error=None))
+
+
+def mark_outbox_error(conn: Connection, outbox_id: int, error: str, retry_after: timedelta, give_up: bool) -> None:
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.id == outbox_id)
+        .values(
+            status="failed" if give_up else "pending",
+            last_error=error[:2000],
+            available_at=utcnow() + retry_after,
+        )
+    )
+
+
+def pending_outbox(conn: Connection) -> int:
+    return int(
+        conn.execute(sa.select(sa.func.count()).select_from(outbox).where(outbox.c.status == "pending")).scalar_one()
+    )
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,101 @@
+"""Tables, shared by SQLite and PostgreSQL. Alembic migrations create them (store/migrations)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+UTC_TS = sa.DateTime(timezone=True)
+
+sellers = sa.Table(
+    "sellers",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("code", sa.String(10), nullable=False, unique=True),
+    sa.Column("data", sa.Text, nullable=False),  # Seller as JSON
+    sa.Column("created_at", UTC_TS, nullable=False),
+    sa.Column("updated_at", UTC_TS, nullable=False),
+)
+
+inbox = sa.Table(
+    "inbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(128), nullable=False, unique=True),
+    sa.Column("event_type", sa.String(40), nullable=False),
+    sa.Column("seller_id", sa.String(64), nullable=True, index=True),
+    sa.Column("order_id", sa.String(64), nullable=True),
+    sa.Column("payload", sa.Text, nullable=False),  # exactly as received, kept even when invalid
+    # pending -> processing -> issued | duplicate | rejected | waiting | failed
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("reason_code", sa.String(40), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("document_id", sa.String(36), nullable=True),
+    sa.Column("received_at", UTC_TS, nullable=False),
+    sa.Column("updated_at", UTC_TS, nullable=False),
+    sa.Column("available_at", UTC_TS, nullable=False),  # not claimed before (retry backoff, leases)
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Index("ix_inbox_claim", "status", "available_at"),
+)
+
+series = sa.Table(
+    "series",
+    metadata,
+    sa.Column("seller_id", sa.String(64), primary_key=True),
+    sa.Column("series", sa.String(16), primary_key=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    sa.Column("last_issued_at", UTC_TS, nullable=True),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("seller_id", sa.String(64), nullable=False),
+    sa.Column("series", sa.String(16), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("number", sa.String(35), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("order_id", sa.String(64), nullable=False, index=True),
+    sa.Column("event_id", sa.String(128), nullable=False),
+    sa.Column("issued_at", UTC_TS, nullable=False),
+    sa.Column("total", sa.Numeric(14, 2), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # Document as canonical JSON: the legal record
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("render_status", sa.String(16), nullable=False),  # pending | rendered | failed
+    sa.Column("pdf_key", sa.String(300), nullable=True),
+    sa.Column("pdf_sha256", sa.String(64), nullable=True),
+    sa.Column("xml_key", sa.String(300), nullable=True),
+    sa.Column("xml_sha256", sa.String(64), nullable=True),
+    sa.UniqueConstraint("seller_id", "series", "seq"),
+    sa.UniqueConstraint("seller_id", "number"),
+    sa.Index("ix_documents_seller_issued", "seller_id", "issued_at"),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.String(36), nullable=False),
+    sa.Column("task", sa.String(16), nullable=False),  # render | notify
+    sa.Column("status", sa.String(16), nullable=False),  # pending | done | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("available_at", UTC_TS, nullable=False),
+    sa.Column("created_at", UTC_TS, nullable=False),
+    sa.UniqueConstraint("document_id", "task"),
+    sa.Index("ix_outbox_claim", "status", "available_at"),
+)

@@ -1,0 +1,111 @@
+"""Builders of realistic sale events and sellers for tests."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from mandat.demo.sellers import demo_sellers
+from mandat.domain.calculation import compute
+from mandat.domain.events import OrderPaid
+from mandat.domain.parties import Marketplace, Seller
+from mandat.rules.invoice import decide
+
+SELLERS = {s.id: s for s in demo_sellers()}
+MARKETPLACE = Marketplace()
+TODAY = date(2026, 11, 20)
+
+
+def seller(seller_id: str = "atelier-bois", **changes: Any) -> Seller:
+    base = SELLERS[seller_id]
+    return base.model_copy(update=changes) if changes else base
+
+
+def order(
+    seller_id: str = "atelier-bois",
+    *,
+    ref: str = "0001",
+    buyer: dict[str, Any] | None = None,
+    lines: list[dict[str, Any]] | None = None,
+    include_vat: bool = True,
+    shipping: str | None = None,
+    delivery_address: dict[str, str] | None = None,
+    payment: dict[str, Any] | None = None,
+    fix_amount: bool = True,
+    **extra: Any,
+) -> dict[str, Any]:
+    """An order.paid event as a dict, with a payment amount that matches unless told otherwise."""
+    event: dict[str, Any] = {
+        "type": "order.paid",
+        "event_id": f"evt-{ref}",
+        "marketplace_id": "bricomarket-fr",
+        "order_id": f"CMD-{ref}",
+        "seller_id": seller_id,
+        "occurred_at": "2026-11-18T10:15:00+01:00",
+        "currency": "EUR",
+        "prices_include_vat": include_vat,
+        "buyer": buyer
+        or {
+            "kind": "consumer",
+            "name": "Camille Lefèvre",
+            "address": {"line1": "8 rue de l'Église", "postcode": "35000", "city": "Rennes", "country": "FR"},
+            "email": "camille@example.org",
+        },
+        "lines": lines
+        or [
+            {"sku": "ABJ-COMPOST-40", "description": "Terreau universel 40 L", "quantity": "3", "unit_price": "8.90",
+             "tax_category": "standard"},
+            {"sku": "ABJ-BUCHE-1ST", "description": "Bûches de chêne sec, 1 stère", "quantity": "1",
+             "unit_price": "119.00", "tax_category": "intermediate"},
+        ],
+        "payment": {
+            "provider": "adyen",
+            "transaction_id": f"PSP-{ref}",
+            "amount": "0",
+            "currency": "EUR",
+            "status": "captured",
+            "captured_at": "2026-11-18T10:16:00+01:00",
+            "method": "card",
+        },
+        "delivery": {"date": "2026-11-19"},
+        **extra,
+    }
+    if shipping:
+        event["shipping"] = {"amount": shipping}
+    if delivery_address:
+        event["delivery"]["address"] = delivery_address
+    if payment:
+        event["payment"].update(payment)
+    if fix_amount:
+        event["payment"]["amount"] = str(total_of(event))
+    return event
+
+
+def total_of(event: dict[str, Any]) -> Decimal:
+    data = copy.deepcopy(event)
+    data["payment"]["amount"] = "0"
+    ev = OrderPaid.model_validate(data)
+    s = SELLERS.get(ev.seller_id) or seller()
+    d = decide(ev, s, MARKETPLACE, TODAY)
+    return compute(d.lines, ev.prices_include_vat, d.exemptions).totals.tax_inclusive
+
+
+FR_COMPANY = {
+    "kind": "business",
+    "name": "Menuiserie Girard SARL",
+    "address": {"line1": "14 avenue de la Gare", "postcode": "69003", "city": "Lyon", "country": "FR"},
+    "email": "compta@girard.example",
+    "vat_id": "FR64443061841",
+    "siren": "443061841",
+    "purchase_order": "BC-2026-118",
+}
+DE_COMPANY = {
+    "kind": "business",
+    "name": "Baumarkt Schneider GmbH",
+    "address": {"line1": "Friedrichstraße 120", "postcode": "10115", "city": "Berlin", "country": "DE"},
+    "email": "einkauf@schneider.example",
+    "vat_id": "DE136695976",
+}
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
