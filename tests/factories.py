@@ -55,10 +55,20 @@ def order(
         },
         "lines": lines
         or [
-            {"sku": "ABJ-COMPOST-40", "description": "Terreau universel 40 L", "quantity": "3", "unit_price": "8.90",
-             "tax_category": "standard"},
-            {"sku": "ABJ-BUCHE-1ST", "description": "Bûches de chêne sec, 1 stère", "quantity": "1",
-             "unit_price": "119.00", "tax_category": "intermediate"},
+            {
+                "sku": "ABJ-COMPOST-40",
+                "description": "Terreau universel 40 L",
+                "quantity": "3",
+                "unit_price": "8.90",
+                "tax_category": "standard",
+            },
+            {
+                "sku": "ABJ-BUCHE-1ST",
+                "description": "Bûches de chêne sec, 1 stère",
+                "quantity": "1",
+                "unit_price": "119.00",
+                "tax_category": "intermediate",
+            },
         ],
         "payment": {
             "provider": "adyen",

@@ -18,8 +18,16 @@ def taxed_line(draw: st.DrawFn) -> TaxedLine:
     amount = q2(qty * price)
     discount = Decimal(draw(st.integers(0, int(amount * 100)))) / 100 if draw(st.booleans()) else Decimal(0)
     return TaxedLine(
-        sku="X", description="x", quantity=qty, unit="C62", unit_price=price, discount=discount,
-        discount_reason="Remise" if discount else None, nature="goods", category="S", rate=draw(st.sampled_from(RATES)),
+        sku="X",
+        description="x",
+        quantity=qty,
+        unit="C62",
+        unit_price=price,
+        discount=discount,
+        discount_reason="Remise" if discount else None,
+        nature="goods",
+        category="S",
+        rate=draw(st.sampled_from(RATES)),
     )
 
 
@@ -44,7 +52,9 @@ def test_totals_reconcile_to_the_cent(lines: list[TaxedLine], include: bool) -> 
     for ln in c.lines:
         assert ln.net_amount == q2(ln.net_amount)  # BR-DEC-23
         # BT-131 = BT-129 x BT-146 - BT-136, up to the rounding of the amount and of the 6-decimal price
-        assert abs(ln.quantity * ln.net_unit_price - ln.allowance - ln.net_amount) <= Decimal("0.005") + ln.quantity * Decimal("0.000001")
+        assert abs(ln.quantity * ln.net_unit_price - ln.allowance - ln.net_amount) <= Decimal(
+            "0.005"
+        ) + ln.quantity * Decimal("0.000001")
     if include:
         # The consumer paid the gross prices: the invoice total is exactly that.
         assert t.tax_inclusive == sum(ln.amount for ln in lines)
@@ -58,6 +68,12 @@ def test_taxable_from_gross_is_exact_whenever_possible(gross: Decimal, rate: Dec
         assert vat == vat_of(net, rate)
     else:
         # No net amount n with n + round(n x rate) == gross exists near gross / (1 + rate).
-        for n in (net - Decimal("0.02"), net - Decimal("0.01"), net, net + Decimal("0.01"), net + Decimal("0.02")):
+        for n in (
+            net - Decimal("0.02"),
+            net - Decimal("0.01"),
+            net,
+            net + Decimal("0.01"),
+            net + Decimal("0.02"),
+        ):
             assert n + vat_of(n, rate) != gross
         assert abs(vat - vat_of(net, rate)) == Decimal("0.01")

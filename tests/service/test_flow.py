@@ -35,10 +35,12 @@ def test_paid_order_becomes_one_rendered_invoice(service: Mandat) -> None:
     with service.engine.connect() as conn:
         doc = repo.get_document(conn, number="F-ABJ-000001")
         row = next(iter(repo.document_rows(conn)))
-    assert doc is not None and doc.order_id == "CMD-0001"
+    assert doc is not None
+    assert doc.order_id == "CMD-0001"
     assert row.render_status == "rendered"
     pdf = service.blobs.get(row.pdf_key or "")
-    assert pdf.startswith(b"%PDF-") and service.blobs.get(row.xml_key or "").startswith(b"<?xml")
+    assert pdf.startswith(b"%PDF-")
+    assert service.blobs.get(row.xml_key or "").startswith(b"<?xml")
     assert audit(service.engine, service.blobs).ok
 
 
@@ -46,7 +48,8 @@ def test_same_event_twice_and_resent_order_give_one_invoice(service: Mandat) -> 
     event = order()
     assert service.accept(json.dumps(event)).status == "pending"
     again = service.accept(json.dumps(event))
-    assert again.status == "duplicate" and again.reason is None
+    assert again.status == "duplicate"
+    assert again.reason is None
     resent = service.accept(json.dumps({**event, "event_id": "evt-0001-bis"}))
     assert resent.status == "pending"
     drain(service)
@@ -57,11 +60,13 @@ def test_same_event_twice_and_resent_order_give_one_invoice(service: Mandat) -> 
 def test_bad_input_is_kept_with_its_reason(service: Mandat) -> None:
     garbage = "{not json"
     res = service.accept(garbage)
-    assert res.status == "rejected" and "not JSON" in (res.reason or "")
+    assert res.status == "rejected"
+    assert "not JSON" in (res.reason or "")
     bad = order(fix_amount=False)
     bad["lines"][0]["quantity"] = "-1"
     res = service.accept(json.dumps(bad))
-    assert res.status == "rejected" and "lines.0.quantity" in (res.reason or "")
+    assert res.status == "rejected"
+    assert "lines.0.quantity" in (res.reason or "")
     with service.engine.connect() as conn:
         kept = {r.event_id: r for r in repo.list_inbox(conn, "rejected")}
     assert kept[res.event_id].payload == json.dumps(bad)
@@ -69,18 +74,31 @@ def test_bad_input_is_kept_with_its_reason(service: Mandat) -> None:
 
 
 def test_rejections_are_recorded_then_replayed_after_the_fix(service: Mandat) -> None:
-    event = order("nouveau-vendeur", lines=[
-        {"sku": "NVX-LAMPE", "description": "Lampe de chantier", "quantity": "1", "unit_price": "39.90",
-         "tax_category": "standard"}])
+    event = order(
+        "nouveau-vendeur",
+        lines=[
+            {
+                "sku": "NVX-LAMPE",
+                "description": "Lampe de chantier",
+                "quantity": "1",
+                "unit_price": "39.90",
+                "tax_category": "standard",
+            }
+        ],
+    )
     service.accept(json.dumps(event))
     drain(service)
     with service.engine.connect() as conn:
         row = repo.get_inbox(conn, event_id="evt-0001")
-    assert row is not None and row.status == "rejected" and row.reason_code == "mandate_inactive"
+    assert row is not None
+    assert row.status == "rejected"
+    assert row.reason_code == "mandate_inactive"
     assert count_docs(service) == 0
     # The seller accepts the mandate; the operator replays the event.
     fixed = next(s for s in demo_sellers() if s.id == "atelier-bois").mandate
-    seller = next(s for s in demo_sellers() if s.id == "nouveau-vendeur").model_copy(update={"mandate": fixed})
+    seller = next(s for s in demo_sellers() if s.id == "nouveau-vendeur").model_copy(
+        update={"mandate": fixed}
+    )
     service.save_sellers([seller])
     assert service.replay("evt-0001")
     drain(service)
@@ -96,7 +114,8 @@ def test_unknown_seller_and_payment_mismatch(service: Mandat) -> None:
     with service.engine.connect() as conn:
         rows = {r.event_id: r for r in repo.list_inbox(conn)}
     assert rows["evt-a"].reason_code == "seller_unknown"
-    assert rows["evt-b"].reason_code == "payment_amount" and "1.00" in (rows["evt-b"].reason or "")
+    assert rows["evt-b"].reason_code == "payment_amount"
+    assert "1.00" in (rows["evt-b"].reason or "")
     assert rows["evt-c"].status == "waiting"
 
 

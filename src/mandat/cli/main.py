@@ -19,7 +19,9 @@ from mandat.domain.parties import Seller
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
 
-app = typer.Typer(help="Invoices and credit notes issued on behalf of marketplace sellers.", no_args_is_help=True)
+app = typer.Typer(
+    help="Invoices and credit notes issued on behalf of marketplace sellers.", no_args_is_help=True
+)
 sellers_app = typer.Typer(help="The seller registry.", no_args_is_help=True)
 events_app = typer.Typer(help="Received events (the inbox).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -28,7 +30,9 @@ app.add_typer(events_app, name="events")
 app.add_typer(db_app, name="db")
 console = Console()
 
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")]
+HomeOpt = Annotated[
+    Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")
+]
 
 
 def _open(home: Path | None) -> Mandat:
@@ -39,8 +43,12 @@ def _open(home: Path | None) -> Mandat:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     )
 
 
@@ -58,9 +66,11 @@ def read_sellers(path: Path) -> list[Seller]:
     if path.suffix.lower() == ".csv":
         return [Seller.model_validate(_seller_from_csv(row)) for row in csv.DictReader(text.splitlines())]
     stripped = text.lstrip()
-    items: list[Any] = json.loads(text) if stripped.startswith("[") else [
-        json.loads(line) for line in text.splitlines() if line.strip()
-    ]
+    items: list[Any] = (
+        json.loads(text)
+        if stripped.startswith("[")
+        else [json.loads(line) for line in text.splitlines() if line.strip()]
+    )
     return [Seller.model_validate(item) for item in items]
 
 
@@ -81,7 +91,9 @@ def _seller_from_csv(row: dict[str, str]) -> dict[str, Any]:
         }
     if "insurer" in data:
         data["insurance"] = {
-            "insurer": data.pop("insurer"), "policy": data.pop("policy"), "coverage": data.pop("coverage"),
+            "insurer": data.pop("insurer"),
+            "policy": data.pop("policy"),
+            "coverage": data.pop("coverage"),
         }
     return data
 
@@ -165,7 +177,9 @@ def run_until_idle(service: Mandat, batch: int = 100) -> None:
 def worker(
     home: HomeOpt = None,
     batch: Annotated[int, typer.Option(help="events claimed per round")] = 50,
-    until_idle: Annotated[bool, typer.Option("--until-idle", help="stop when there is nothing to do")] = False,
+    until_idle: Annotated[
+        bool, typer.Option("--until-idle", help="stop when there is nothing to do")
+    ] = False,
     poll: Annotated[float, typer.Option(help="seconds to sleep when idle")] = 1.0,
 ) -> None:
     """Claim pending events, issue them, render documents; stops cleanly on SIGTERM/SIGINT."""
@@ -202,17 +216,27 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
         sys.stdout.write(doc.model_dump_json(indent=2) + "\n")
         return
     t = doc.totals
-    console.print(f"[bold]{'Facture' if doc.kind == 'invoice' else 'Avoir'} {doc.number}[/bold] "
-                  f"issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}")
+    console.print(
+        f"[bold]{'Facture' if doc.kind == 'invoice' else 'Avoir'} {doc.number}[/bold] "
+        f"issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}"
+    )
     console.print(f"seller {doc.seller.name} ({doc.seller_id}), buyer {doc.buyer.name}, order {doc.order_id}")
     table = Table("line", "description", "qty", "unit price excl. VAT", "net", "VAT")
     for ln in doc.lines:
-        table.add_row(ln.id, ln.description, str(ln.quantity), str(ln.net_unit_price), str(ln.net_amount),
-                      f"{ln.vat_category} {ln.vat_rate}%")
+        table.add_row(
+            ln.id,
+            ln.description,
+            str(ln.quantity),
+            str(ln.net_unit_price),
+            str(ln.net_amount),
+            f"{ln.vat_category} {ln.vat_rate}%",
+        )
     console.print(table)
     for b in doc.vat_breakdown:
         console.print(f"  VAT {b.category} {b.rate}%: base {b.taxable_amount}, tax {b.tax_amount}")
-    console.print(f"  total excl. VAT {t.tax_exclusive}, VAT {t.tax_total}, total {t.tax_inclusive} {doc.currency}")
+    console.print(
+        f"  total excl. VAT {t.tax_exclusive}, VAT {t.tax_total}, total {t.tax_inclusive} {doc.currency}"
+    )
     for m in doc.mentions:
         console.print(f"  · {m.text}")
     if rows and rows[0].pdf_key:
@@ -223,22 +247,35 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
 
 
 @app.command()
-def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify file checksums")] = True) -> None:
+def audit(
+    home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify file checksums")] = True
+) -> None:
     """Audit every series: gaps, duplicates, chronology, hash chain, file checksums. Exit 1 on any problem."""
     from mandat.service.audit import audit as run_audit
 
     service = _open(home)
     report = run_audit(service.engine, service.blobs, check_files=files)
-    table = Table("seller", "series", "documents", "first", "last", "gaps", "dupl.", "backwards", "chain", "result")
+    table = Table(
+        "seller", "series", "documents", "first", "last", "gaps", "dupl.", "backwards", "chain", "result"
+    )
     for s in report.series:
         table.add_row(
-            s.seller_id, s.series, str(s.count), s.first or "", s.last or "", str(len(s.gaps)),
-            str(len(s.duplicates)), str(len(s.backwards)), "ok" if not s.chain_breaks else str(len(s.chain_breaks)),
+            s.seller_id,
+            s.series,
+            str(s.count),
+            s.first or "",
+            s.last or "",
+            str(len(s.gaps)),
+            str(len(s.duplicates)),
+            str(len(s.backwards)),
+            "ok" if not s.chain_breaks else str(len(s.chain_breaks)),
             "[green]ok[/green]" if s.ok else f"[red]{s.head_mismatch or 'FAIL'}[/red]",
         )
     console.print(table)
-    console.print(f"{report.documents} documents, {report.files_checked} files checked, "
-                  f"{len(report.file_problems)} file problems, {report.unrendered} not rendered yet")
+    console.print(
+        f"{report.documents} documents, {report.files_checked} files checked, "
+        f"{len(report.file_problems)} file problems, {report.unrendered} not rendered yet"
+    )
     for problem in report.file_problems[:20] + report.inbox_problems[:20]:
         console.print(f"[red]{problem}[/red]")
     if not report.ok:
@@ -249,7 +286,9 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
 @events_app.command("list")
 def events_list(
     home: HomeOpt = None,
-    status: Annotated[str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed")
+    ] = None,
     limit: int = 50,
 ) -> None:
     """List received events, e.g. the rejected ones with their reasons."""

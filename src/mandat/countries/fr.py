@@ -53,7 +53,10 @@ _CERTIFICATION = (
 _MENTIONS_2025 = {
     m.code: m
     for m in (
-        Mention("mandate", "Facture émise par {issuer} au nom et pour le compte de {seller} (mandat de facturation)."),
+        Mention(
+            "mandate",
+            "Facture émise par {issuer} au nom et pour le compte de {seller} (mandat de facturation).",
+        ),
         Mention(
             "mandate_credit",
             "Avoir émis par {issuer} au nom et pour le compte de {seller} (mandat de facturation).",
@@ -81,18 +84,23 @@ _MENTIONS_2025 = {
         Mention("vat_on_debits", "Option pour le paiement de la taxe d'après les débits"),
         Mention("certification_10", _CERTIFICATION.replace("{article}", "art. 279-0 bis du CGI")),
         Mention("certification_5_5", _CERTIFICATION.replace("{article}", "art. 278-0 bis A du CGI")),
-        Mention("insurance", "Assurance professionnelle obligatoire : {insurer}, contrat {policy}, couverture {coverage}."),
+        Mention(
+            "insurance",
+            "Assurance professionnelle obligatoire : {insurer}, contrat {policy}, couverture {coverage}.",
+        ),
         Mention("buyer_siren", "SIREN de l'acheteur : {siren}"),
         Mention("seller_vat", "N° TVA du vendeur : {vat}"),
         Mention("buyer_vat", "N° TVA de l'acheteur : {vat}"),
     )
 }
 
-MENTIONS = (Dated(date(2025, 2, 16), _MENTIONS_2025, source="CGI ann. II 242 nonies A; LF 2025 (attestation)"),)
+MENTIONS = (
+    Dated(date(2025, 2, 16), _MENTIONS_2025, source="CGI ann. II 242 nonies A; LF 2025 (attestation)"),
+)
 
 # BR-FR-16: rates allowed in French e-invoices.
 ALLOWED_RATES = frozenset(
-    Decimal(r) for r in "0 0.9 1.05 1.75 2.1 5.5 7 8.5 9.2 9.6 10 13 19.6 20 20.6".split()
+    Decimal(r) for r in "0 0.9 1.05 1.75 2.1 5.5 7 8.5 9.2 9.6 10 13 19.6 20 20.6".split()  # noqa: SIM905
 )
 
 RULES = CountryRules(

@@ -25,7 +25,13 @@ CATALOG: dict[str, list[tuple[str, str, str, str, str]]] = {
     ],
     "thermoconfort": [
         ("TCI-PAC-AE8", "Pompe à chaleur air/eau 8 kW", "7490.00", "goods", "energy_renovation"),
-        ("TCI-POSE-PAC", "Pose et mise en service PAC air/eau, note de dimensionnement", "1890.00", "service", "energy_renovation"),
+        (
+            "TCI-POSE-PAC",
+            "Pose et mise en service PAC air/eau, note de dimensionnement",
+            "1890.00",
+            "service",
+            "energy_renovation",
+        ),
         ("TCI-ISOL-COMB", "Isolation des combles perdus, 50 m²", "2150.00", "service", "energy_renovation"),
         ("TCI-THERMO", "Thermostat connecté", "149.00", "goods", "standard"),
     ],
@@ -50,8 +56,20 @@ CATALOG: dict[str, list[tuple[str, str, str, str, str]]] = {
     ],
     "cuisine-bain": [
         ("CBR-MEUBLE-VAS", "Meuble sous-vasque chêne 80 cm", "429.00", "goods", "standard"),
-        ("CBR-POSE-CUIS", "Pose d'une cuisine équipée (logement de plus de 2 ans)", "1250.00", "service", "home_renovation"),
-        ("CBR-MITIGEUR", "Mitigeur thermostatique de douche, fourni et posé", "289.00", "goods", "home_renovation"),
+        (
+            "CBR-POSE-CUIS",
+            "Pose d'une cuisine équipée (logement de plus de 2 ans)",
+            "1250.00",
+            "service",
+            "home_renovation",
+        ),
+        (
+            "CBR-MITIGEUR",
+            "Mitigeur thermostatique de douche, fourni et posé",
+            "289.00",
+            "goods",
+            "home_renovation",
+        ),
         ("CBR-FAIENCE", "Faïence murale 20 × 20, 1 m²", "24.90", "goods", "standard"),
     ],
     "nouveau-vendeur": [
@@ -59,13 +77,54 @@ CATALOG: dict[str, list[tuple[str, str, str, str, str]]] = {
     ],
 }
 
-FIRST = ["Camille", "Léa", "Hugo", "Chloé", "Noé", "Zoé", "Gaël", "Anaïs", "Jérôme", "Maëlys", "François", "Inès"]
-LAST = ["Martin", "Bernard", "Lefèvre", "Moreau", "Girard", "Rousseau", "Faure", "Mercier", "Lemaître", "Bonnet"]
-STREETS = ["rue Victor-Hugo", "avenue de la Gare", "impasse des Lilas", "rue de l'Église", "boulevard Pasteur"]
-CITIES = [("75011", "Paris"), ("69003", "Lyon"), ("33000", "Bordeaux"), ("67000", "Strasbourg"), ("35000", "Rennes"),
-          ("06000", "Nice"), ("59800", "Lille"), ("29200", "Brest")]
-FR_COMPANIES = [("Menuiserie Girard SARL", "44306184100047"), ("BTP Rousseau et Fils", "55208131766522"),
-                ("Agence Lemaître Habitat", "40483304800022")]
+FIRST = [
+    "Camille",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Noé",
+    "Zoé",
+    "Gaël",
+    "Anaïs",
+    "Jérôme",
+    "Maëlys",
+    "François",
+    "Inès",
+]
+LAST = [
+    "Martin",
+    "Bernard",
+    "Lefèvre",
+    "Moreau",
+    "Girard",
+    "Rousseau",
+    "Faure",
+    "Mercier",
+    "Lemaître",
+    "Bonnet",
+]
+STREETS = [
+    "rue Victor-Hugo",
+    "avenue de la Gare",
+    "impasse des Lilas",
+    "rue de l'Église",
+    "boulevard Pasteur",
+]
+CITIES = [
+    ("75011", "Paris"),
+    ("69003", "Lyon"),
+    ("33000", "Bordeaux"),
+    ("67000", "Strasbourg"),
+    ("35000", "Rennes"),
+    ("06000", "Nice"),
+    ("59800", "Lille"),
+    ("29200", "Brest"),
+]
+FR_COMPANIES = [
+    ("Menuiserie Girard SARL", "44306184100047"),
+    ("BTP Rousseau et Fils", "55208131766522"),
+    ("Agence Lemaître Habitat", "40483304800022"),
+]
 EU_COMPANIES = [
     ("Baumarkt Schneider GmbH", "DE", "DE136695976", "10115", "Berlin", "Friedrichstraße 120"),
     ("Bouwbedrijf Peeters BV", "BE", "BE0411905847", "2000", "Antwerpen", "Meir 44"),
@@ -80,7 +139,12 @@ def _company_siren(siret: str) -> str:
 
 def _address(rng: random.Random) -> dict[str, str]:
     postcode, city = rng.choice(CITIES)
-    return {"line1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}", "postcode": postcode, "city": city, "country": "FR"}
+    return {
+        "line1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+        "postcode": postcode,
+        "city": city,
+        "country": "FR",
+    }
 
 
 def _total(event: dict[str, Any], seller: Seller, marketplace: Marketplace) -> Decimal:
@@ -90,7 +154,12 @@ def _total(event: dict[str, Any], seller: Seller, marketplace: Marketplace) -> D
 
 
 def generate(
-    sellers: list[Seller], count: int, seed: int, run: str, marketplace: Marketplace, start: datetime | None = None
+    sellers: list[Seller],
+    count: int,
+    seed: int,
+    run: str,
+    marketplace: Marketplace,
+    start: datetime | None = None,
 ) -> list[str]:
     """JSON lines of events: mostly valid orders, ~5 % bad ones, ~3 % delivered twice, ~1 % re-sent."""
     rng = random.Random(seed)
@@ -115,13 +184,21 @@ def generate(
         out.append(line)
         if rng.random() < 0.03:  # at-least-once delivery: the same event again
             out.append(line)
-        if rng.random() < 0.01 and isinstance(event, dict) and "event_id" in event:  # producer re-send, new id
+        if (
+            rng.random() < 0.01 and isinstance(event, dict) and "event_id" in event
+        ):  # producer re-send, new id
             out.append(json.dumps({**event, "event_id": event["event_id"] + "-r"}, ensure_ascii=False))
     return out
 
 
 def _order(
-    rng: random.Random, seller: Seller, ref: str, occurred: datetime, b2b_fr: bool, intra_eu: bool, export: bool
+    rng: random.Random,
+    seller: Seller,
+    ref: str,
+    occurred: datetime,
+    b2b_fr: bool,
+    intra_eu: bool,
+    export: bool,
 ) -> dict[str, Any]:
     catalog = CATALOG[seller.id]
     picks = rng.sample(catalog, k=rng.randint(1, min(4, len(catalog))))
@@ -132,25 +209,48 @@ def _order(
         unit = Decimal(price)
         if business:
             unit = (unit / Decimal("1.2")).quantize(Decimal("0.01"))  # professionals see prices excl. VAT
-        line: dict[str, Any] = {"sku": sku, "description": desc, "quantity": str(qty), "unit_price": str(unit),
-                                "nature": nature, "tax_category": cat}
+        line: dict[str, Any] = {
+            "sku": sku,
+            "description": desc,
+            "quantity": str(qty),
+            "unit_price": str(unit),
+            "nature": nature,
+            "tax_category": cat,
+        }
         if rng.random() < 0.1:
             line["discount"] = str((unit * qty * Decimal("0.1")).quantize(Decimal("0.01")))
         lines.append(line)
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-    buyer: dict[str, Any] = {"kind": "consumer", "name": name, "address": _address(rng),
-                             "email": f"client{rng.randint(1000, 99999)}@mail.example"}
+    buyer: dict[str, Any] = {
+        "kind": "consumer",
+        "name": name,
+        "address": _address(rng),
+        "email": f"client{rng.randint(1000, 99999)}@mail.example",
+    }
     delivery: dict[str, Any] = {"date": (occurred + timedelta(days=2)).date().isoformat()}
     if b2b_fr and not intra_eu:
         cname, siret = rng.choice(FR_COMPANIES)
         siren = _company_siren(siret)
         vat = f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
-        buyer = {"kind": "business", "name": cname, "address": _address(rng), "email": "compta@entreprise.example",
-                 "vat_id": vat, "siren": siren, "purchase_order": f"BC-{rng.randint(10000, 99999)}"}
+        buyer = {
+            "kind": "business",
+            "name": cname,
+            "address": _address(rng),
+            "email": "compta@entreprise.example",
+            "vat_id": vat,
+            "siren": siren,
+            "purchase_order": f"BC-{rng.randint(10000, 99999)}",
+        }
     if intra_eu:
         cname, country, vat, pc, city, street = rng.choice(EU_COMPANIES)
         addr = {"line1": street, "postcode": pc, "city": city, "country": country}
-        buyer = {"kind": "business", "name": cname, "address": addr, "email": "einkauf@firma.example", "vat_id": vat}
+        buyer = {
+            "kind": "business",
+            "name": cname,
+            "address": addr,
+            "email": "einkauf@firma.example",
+            "vat_id": vat,
+        }
     if export:
         buyer["address"] = {"line1": "Rue du Rhône 42", "postcode": "1204", "city": "Genève", "country": "CH"}
     if rng.random() < 0.2:
@@ -168,9 +268,15 @@ def _order(
         "prices_include_vat": not business,
         "buyer": buyer,
         "lines": lines,
-        "payment": {"provider": "adyen", "transaction_id": f"PSP-{ref}", "amount": "0", "currency": "EUR",
-                    "status": "captured", "captured_at": (occurred + timedelta(minutes=1)).isoformat(),
-                    "method": rng.choice(["card", "card", "card", "paypal", "transfer"])},
+        "payment": {
+            "provider": "adyen",
+            "transaction_id": f"PSP-{ref}",
+            "amount": "0",
+            "currency": "EUR",
+            "status": "captured",
+            "captured_at": (occurred + timedelta(minutes=1)).isoformat(),
+            "method": rng.choice(["card", "card", "card", "paypal", "transfer"]),
+        },
         "delivery": delivery,
     }
     if rng.random() < 0.4 and any(p[3] == "goods" for p in picks):

@@ -11,7 +11,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from mandat.domain.parties import Address, ShortText, Text, clean_vat_id
 
@@ -64,7 +72,9 @@ class Line(Model):
     nature: Literal["goods", "service"] = "goods"
     vat_rate: Rate | None = Field(default=None, description="VAT percent; or give tax_category")
     tax_category: (
-        Literal["standard", "intermediate", "reduced", "super_reduced", "home_renovation", "energy_renovation"]
+        Literal[
+            "standard", "intermediate", "reduced", "super_reduced", "home_renovation", "energy_renovation"
+        ]
         | None
     ) = None
     discount: Amount = Field(default=Decimal(0), description="amount off this line, same VAT convention")

@@ -58,7 +58,16 @@ def labels(language: str) -> dict[str, str]:
 
 
 # Narrow no-break space as thousands separator, as French typography wants.
-_GROUP = {"fr": "\u202f", "de": ".", "es": ".", "it": ".", "pt": "\u00a0", "pl": "\u00a0", "nl": ".", "en": ","}
+_GROUP = {
+    "fr": "\u202f",
+    "de": ".",
+    "es": ".",
+    "it": ".",
+    "pt": "\u00a0",
+    "pl": "\u00a0",
+    "nl": ".",
+    "en": ",",
+}
 _DECIMAL = {"fr": ",", "de": ",", "es": ",", "it": ",", "pt": ",", "pl": ",", "nl": ",", "en": "."}
 _SYMBOL = {"EUR": "€", "GBP": "£", "PLN": "zł"}
 
@@ -67,7 +76,7 @@ def amount(value: Decimal, language: str, places: int = 2) -> str:
     sign = "-" if value < 0 else ""
     text = f"{abs(value):.{places}f}"
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -21,7 +21,13 @@ from mandat.domain.parties import Marketplace, Seller
 from mandat.rules.errors import Rejected
 from mandat.rules.invoice import check_mandate, check_payment_amount, check_payment_status, decide
 
-METHODS_FR = {"card": "carte bancaire", "transfer": "virement", "paypal": "PayPal", "wallet": "portefeuille", "other": "autre moyen"}
+METHODS_FR = {
+    "card": "carte bancaire",
+    "transfer": "virement",
+    "paypal": "PayPal",
+    "wallet": "portefeuille",
+    "other": "autre moyen",
+}
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,9 @@ class Draft:
 def format_number(fmt: str, code: str, seq: int) -> str:
     number = fmt.format(code=code, seq=seq)
     if not valid_number(number):
-        raise Rejected("number_format", f"number {number!r} breaks BR-FR-01/02 (35 chars of A-Z a-z 0-9 + - _ /)")
+        raise Rejected(
+            "number_format", f"number {number!r} breaks BR-FR-01/02 (35 chars of A-Z a-z 0-9 + - _ /)"
+        )
     return number
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import socket
 import os
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from mandat.domain.documents import Document
 from mandat.domain.events import EVENT_TYPES, OrderPaid
@@ -94,7 +96,7 @@ class Mandat:
         status, code, reason = "pending", None, None
         try:
             data = json.loads(text)
-            model = EVENT_TYPES.get(data.get("type")) if isinstance(data, dict) else None
+            model = EVENT_TYPES.get(str(data.get("type"))) if isinstance(data, dict) else None
             if model is None:
                 raise Rejected("event_type_unknown", f"unknown event type {event_type!r}")
             model.model_validate_json(text)
@@ -119,7 +121,11 @@ class Mandat:
             if not inserted:
                 existing = repo.get_inbox(conn, event_id=event_id)
                 assert existing is not None
-                note = None if existing.payload == text else "already received with a different payload; kept the first"
+                note = (
+                    None
+                    if existing.payload == text
+                    else "already received with a different payload; kept the first"
+                )
                 return Accepted(event_id, "duplicate", note)
         return Accepted(event_id, status, reason)
 
@@ -157,6 +163,15 @@ class Mandat:
                 status = "issued" if created or doc.event_id == row.event_id else "duplicate"
                 repo.set_inbox_outcome(conn, row_id, status, document_id=doc.id)
             return status
+        except IntegrityError:
+            # Another worker issued the same order concurrently (redelivery, re-send): its
+            # document won the UNIQUE idempotency key and our transaction, counter included,
+            # rolled back. Point this event at the winner.
+            with self.engine.begin() as conn:
+                winner = repo.find_by_key(conn, draft.idempotency_key)
+            if winner is None:
+                return self._failed(row_id, row.attempts, RuntimeError("integrity error without a document"))
+            return self._done(row_id, winner, row.event_id)
         except Exception as exc:
             log.exception("issuing %s failed", row.event_id)
             return self._failed(row_id, row.attempts, exc)
@@ -178,7 +193,11 @@ class Mandat:
         status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
         with self.engine.begin() as conn:
             repo.set_inbox_outcome(
-                conn, row_id, status, reason_code="internal_error", reason=f"{type(exc).__name__}: {exc}",
+                conn,
+                row_id,
+                status,
+                reason_code="internal_error",
+                reason=f"{type(exc).__name__}: {exc}",
                 retry_after=backoff(attempts),
             )
         return status
@@ -207,11 +226,15 @@ class Mandat:
             pdf_sha = self.blobs.put(f"{base}.pdf", rendered.pdf, "application/pdf")
             xml_sha = self.blobs.put(f"{base}.xml", rendered.xml, "application/xml")
             with self.engine.begin() as conn:
-                repo.mark_rendered(conn, outbox_id, doc_id, (f"{base}.pdf", pdf_sha), (f"{base}.xml", xml_sha))
+                repo.mark_rendered(
+                    conn, outbox_id, doc_id, (f"{base}.pdf", pdf_sha), (f"{base}.xml", xml_sha)
+                )
         except Exception as exc:
             log.exception("rendering %s failed", doc_id)
             with self.engine.begin() as conn:
-                repo.mark_outbox_error(conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=False)
+                repo.mark_outbox_error(
+                    conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=False
+                )
 
     # --- one step of a worker ---------------------------------------------------------------
 
@@ -235,10 +258,8 @@ def _peek(text: str) -> tuple[str, str, str | None, str | None]:
     import hashlib
 
     data: object = None
-    try:
+    with contextlib.suppress(ValueError):
         data = json.loads(text)
-    except ValueError:
-        pass
     d = data if isinstance(data, dict) else {}
 
     def ident(key: str, size: int = 64) -> str | None:

@@ -12,7 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, schema: str | None = None) -> Engine:
+    """``schema`` (PostgreSQL only) isolates a tenant or a test run in its own namespace."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
 
@@ -34,14 +35,11 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return sa.create_engine(
-        url,
-        pool_pre_ping=True,
-        connect_args={
-            # A frozen Lambda or a stuck worker must not hold a series lock forever.
-            "options": "-c idle_in_transaction_session_timeout=30000 -c lock_timeout=20000"
-        },
-    )
+    # A frozen Lambda or a stuck worker must not hold a series lock forever.
+    options = "-c idle_in_transaction_session_timeout=30000 -c lock_timeout=20000"
+    if schema:
+        options += f" -c search_path={schema}"
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
 
 
 def sqlite_url(path: Path) -> str:

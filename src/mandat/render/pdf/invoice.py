@@ -16,8 +16,15 @@ from mandat.render.pdf.writer import Page, PdfWriter
 LEFT, RIGHT, TOP, BOTTOM = 40.0, 555.0, 800.0, 60.0
 GREY = 0.93
 # Table columns: (key, right edge or left start, align)
-COLS = [("ref", 40.0, "l"), ("description", 100.0, "l"), ("qty", 330.0, "r"), ("unit_price", 395.0, "r"),
-        ("discount", 445.0, "r"), ("net", 510.0, "r"), ("vat", 555.0, "r")]
+COLS = [
+    ("ref", 40.0, "l"),
+    ("description", 100.0, "l"),
+    ("qty", 330.0, "r"),
+    ("unit_price", 395.0, "r"),
+    ("discount", 445.0, "r"),
+    ("net", 510.0, "r"),
+    ("vat", 555.0, "r"),
+]
 DESC_WIDTH = 195.0
 
 
@@ -44,7 +51,11 @@ def render_pdf(doc: Document, xml: bytes) -> bytes:
     y = table_header(page, y, lb)
     for line in doc.lines:
         desc = pdf.wrap(line.description, DESC_WIDTH, 8, "regular")
-        extra = [f"{lb['discount']} : {line.allowance_reason}"] if line.allowance and line.allowance_reason else []
+        extra = (
+            [f"{lb['discount']} : {line.allowance_reason}"]
+            if line.allowance and line.allowance_reason
+            else []
+        )
         height = 11.0 * (len(desc) + len(extra)) + 3
         if y - height < BOTTOM + 20:
             page, y = new_page()
@@ -80,7 +91,7 @@ def render_pdf(doc: Document, xml: bytes) -> bytes:
     )
     pdf.set_facturx_xmp(
         conformance_level="EN 16931",
-        document_type="INVOICE" if doc.kind == "invoice" else "INVOICE",
+        document_type="INVOICE",  # Factur-X uses INVOICE for credit notes too
         filename="factur-x.xml",
         version="1.0",
     )
@@ -131,7 +142,9 @@ def header(pdf: PdfWriter, page: Page, doc: Document, title: str, first: bool) -
     if doc.due_date:
         meta.append((lb["due_date"], i18n.day(doc.due_date, lang)))
     if doc.corrects:
-        meta.append((lb["corrects"], f"{doc.corrects.number} {lb['of']} {i18n.day(doc.corrects.issue_date, lang)}"))
+        meta.append(
+            (lb["corrects"], f"{doc.corrects.number} {lb['of']} {i18n.day(doc.corrects.issue_date, lang)}")
+        )
     ry = TOP - 20
     for label, value in meta:
         page.text_right(RIGHT - 110, ry, f"{label} :", size=8)
@@ -192,14 +205,21 @@ def totals(page: Page, y: float, doc: Document, lb: dict[str, str], money: Calla
         page.text_right(270, vy, money(b.tax_amount), size=8)
         vy -= 11
     t = doc.totals
-    rows = [(lb["total_net"], t.tax_exclusive, False), (lb["total_vat"], t.tax_total, False),
-            (lb["total"], t.tax_inclusive, True), (lb["paid"], t.prepaid, False), (lb["payable"], t.payable, True)]
+    rows = [
+        (lb["total_net"], t.tax_exclusive, False),
+        (lb["total_vat"], t.tax_total, False),
+        (lb["total"], t.tax_inclusive, True),
+        (lb["paid"], t.prepaid, False),
+        (lb["payable"], t.payable, True),
+    ]
     ty = y
     for label, value, bold in rows:
         if bold:
             page.rect(360, ty - 4, RIGHT - 360, 14, fill_gray=GREY)
         page.text(366, ty, label, size=9 if bold else 8, style="bold" if bold else "regular")
-        page.text_right(RIGHT - 4, ty, money(value), size=9 if bold else 8, style="bold" if bold else "regular")
+        page.text_right(
+            RIGHT - 4, ty, money(value), size=9 if bold else 8, style="bold" if bold else "regular"
+        )
         ty -= 15
     if doc.payment_terms:
         page.text(366, ty, f"{lb['terms']} : {doc.payment_terms}", size=7)
@@ -232,7 +252,10 @@ def mentions(pdf: PdfWriter, page: Page, y: float, doc: Document) -> float:
 
 def footer(pdf: PdfWriter, page: Page, doc: Document, lb: dict[str, str], n: int, total: int) -> None:
     i = doc.issuer
-    text = f"{lb['issuer']} : {i.name}, {', '.join(i.address.lines())} — {lb['siren']} {i.siren} — {lb['vat_id']} {i.vat_id}"
+    text = (
+        f"{lb['issuer']} : {i.name}, {', '.join(i.address.lines())} — "
+        f"{lb['siren']} {i.siren} — {lb['vat_id']} {i.vat_id}"
+    )
     for k, part in enumerate(pdf.wrap(text, RIGHT - LEFT - 60, 6.5, "regular")):
         page.text(LEFT, 40 - 8 * k, part, size=6.5, color=(0.4, 0.4, 0.4))
     page.text_right(RIGHT, 40, f"{lb['page']} {n}/{total}", size=6.5, color=(0.4, 0.4, 0.4))
