@@ -28,9 +28,7 @@ def test_domestic_b2c_two_rates_with_shipping_at_highest_rate() -> None:
     rates = {(b.category, b.rate): b for b in doc.vat_breakdown}
     assert set(rates) == {("S", Decimal("20")), ("S", Decimal("10"))}
     # 3 x 8.90 + 9.90 shipping at 20 % (the highest rate of the order), 119.00 at 10 %, all VAT included.
-    assert rates[("S", Decimal("20"))].taxable_amount + rates[("S", Decimal("20"))].tax_amount == Decimal(
-        "36.60"
-    )
+    assert rates[("S", Decimal("20"))].taxable_amount + rates[("S", Decimal("20"))].tax_amount == Decimal("36.60")
     assert rates[("S", Decimal("10"))].taxable_amount == Decimal("108.18")
     assert doc.totals.tax_inclusive == Decimal("155.60")
     assert doc.business_case == "B2C"
@@ -62,18 +60,10 @@ def test_b2b_french_buyer_gets_payment_mentions_and_siren() -> None:
     assert doc.totals.tax_exclusive == Decimal("266.32")
     assert doc.totals.tax_total == Decimal("53.26")
     all_text = " ".join(texts(d))
-    assert (
-        "40 €" in all_text
-    )
-    assert (
-        "BCE" in all_text
-    )
-    assert (
-        "majoré de 10 points" in all_text
-    )
-    assert (
-        "Escompte" in all_text
-    )
+    assert "40 €" in all_text
+    assert "BCE" in all_text
+    assert "majoré de 10 points" in all_text
+    assert "Escompte" in all_text
     assert "SIREN de l'acheteur : 443061841" in all_text
     assert {m.note_subject for m in doc.mentions} >= {"PMT", "PMD", "AAB"}
     assert doc.due_date == doc.issue_date
@@ -175,9 +165,7 @@ def test_energy_renovation_prints_client_certification_and_insurance() -> None:
         (order(payment={"status": "failed"}), {}, "payment_not_captured"),
         (
             order(
-                lines=[
-                    {"sku": "A", "description": "a", "quantity": "1", "unit_price": "10", "vat_rate": "19.6"}
-                ],
+                lines=[{"sku": "A", "description": "a", "quantity": "1", "unit_price": "10", "vat_rate": "19.6"}],
                 fix_amount=False,
             ),
             {},
@@ -194,11 +182,7 @@ def test_energy_renovation_prints_client_certification_and_insurance() -> None:
         (order(), {"mandate": None}, "mandate_missing"),
         (
             order(),
-            {
-                "mandate": Mandate(
-                    version="v1", accepted_at=datetime(2026, 1, 1, tzinfo=UTC), status="revoked"
-                )
-            },
+            {"mandate": Mandate(version="v1", accepted_at=datetime(2026, 1, 1, tzinfo=UTC), status="revoked")},
             "mandate_inactive",
         ),
         (

@@ -96,9 +96,7 @@ def test_rejections_are_recorded_then_replayed_after_the_fix(service: Mandat) ->
     assert count_docs(service) == 0
     # The seller accepts the mandate; the operator replays the event.
     fixed = next(s for s in demo_sellers() if s.id == "atelier-bois").mandate
-    seller = next(s for s in demo_sellers() if s.id == "nouveau-vendeur").model_copy(
-        update={"mandate": fixed}
-    )
+    seller = next(s for s in demo_sellers() if s.id == "nouveau-vendeur").model_copy(update={"mandate": fixed})
     service.save_sellers([seller])
     assert service.replay("evt-0001")
     drain(service)

@@ -19,9 +19,7 @@ from mandat.domain.parties import Seller
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
 
-app = typer.Typer(
-    help="Invoices and credit notes issued on behalf of marketplace sellers.", no_args_is_help=True
-)
+app = typer.Typer(help="Invoices and credit notes issued on behalf of marketplace sellers.", no_args_is_help=True)
 sellers_app = typer.Typer(help="The seller registry.", no_args_is_help=True)
 events_app = typer.Typer(help="Received events (the inbox).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -30,9 +28,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(db_app, name="db")
 console = Console()
 
-HomeOpt = Annotated[
-    Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")
-]
+HomeOpt = Annotated[Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")]
 
 
 def _open(home: Path | None) -> Mandat:
@@ -177,9 +173,7 @@ def run_until_idle(service: Mandat, batch: int = 100) -> None:
 def worker(
     home: HomeOpt = None,
     batch: Annotated[int, typer.Option(help="events claimed per round")] = 50,
-    until_idle: Annotated[
-        bool, typer.Option("--until-idle", help="stop when there is nothing to do")
-    ] = False,
+    until_idle: Annotated[bool, typer.Option("--until-idle", help="stop when there is nothing to do")] = False,
     poll: Annotated[float, typer.Option(help="seconds to sleep when idle")] = 1.0,
 ) -> None:
     """Claim pending events, issue them, render documents; stops cleanly on SIGTERM/SIGINT."""
@@ -234,9 +228,7 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
     console.print(table)
     for b in doc.vat_breakdown:
         console.print(f"  VAT {b.category} {b.rate}%: base {b.taxable_amount}, tax {b.tax_amount}")
-    console.print(
-        f"  total excl. VAT {t.tax_exclusive}, VAT {t.tax_total}, total {t.tax_inclusive} {doc.currency}"
-    )
+    console.print(f"  total excl. VAT {t.tax_exclusive}, VAT {t.tax_total}, total {t.tax_inclusive} {doc.currency}")
     for m in doc.mentions:
         console.print(f"  · {m.text}")
     if rows and rows[0].pdf_key:
@@ -247,17 +239,13 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
 
 
 @app.command()
-def audit(
-    home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify file checksums")] = True
-) -> None:
+def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify file checksums")] = True) -> None:
     """Audit every series: gaps, duplicates, chronology, hash chain, file checksums. Exit 1 on any problem."""
     from mandat.service.audit import audit as run_audit
 
     service = _open(home)
     report = run_audit(service.engine, service.blobs, check_files=files)
-    table = Table(
-        "seller", "series", "documents", "first", "last", "gaps", "dupl.", "backwards", "chain", "result"
-    )
+    table = Table("seller", "series", "documents", "first", "last", "gaps", "dupl.", "backwards", "chain", "result")
     for s in report.series:
         table.add_row(
             s.seller_id,
@@ -286,9 +274,7 @@ def audit(
 @events_app.command("list")
 def events_list(
     home: HomeOpt = None,
-    status: Annotated[
-        str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed")
-    ] = None,
+    status: Annotated[str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed")] = None,
     limit: int = 50,
 ) -> None:
     """List received events, e.g. the rejected ones with their reasons."""

@@ -94,13 +94,12 @@ _MENTIONS_2025 = {
     )
 }
 
-MENTIONS = (
-    Dated(date(2025, 2, 16), _MENTIONS_2025, source="CGI ann. II 242 nonies A; LF 2025 (attestation)"),
-)
+MENTIONS = (Dated(date(2025, 2, 16), _MENTIONS_2025, source="CGI ann. II 242 nonies A; LF 2025 (attestation)"),)
 
 # BR-FR-16: rates allowed in French e-invoices.
 ALLOWED_RATES = frozenset(
-    Decimal(r) for r in "0 0.9 1.05 1.75 2.1 5.5 7 8.5 9.2 9.6 10 13 19.6 20 20.6".split()  # noqa: SIM905
+    Decimal(r)
+    for r in "0 0.9 1.05 1.75 2.1 5.5 7 8.5 9.2 9.6 10 13 19.6 20 20.6".split()  # noqa: SIM905
 )
 
 RULES = CountryRules(

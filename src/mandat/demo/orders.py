@@ -184,9 +184,7 @@ def generate(
         out.append(line)
         if rng.random() < 0.03:  # at-least-once delivery: the same event again
             out.append(line)
-        if (
-            rng.random() < 0.01 and isinstance(event, dict) and "event_id" in event
-        ):  # producer re-send, new id
+        if rng.random() < 0.01 and isinstance(event, dict) and "event_id" in event:  # producer re-send, new id
             out.append(json.dumps({**event, "event_id": event["event_id"] + "-r"}, ensure_ascii=False))
     return out
 

@@ -70,9 +70,7 @@ def demo_sellers() -> list[Seller]:
             legal_form="SAS",
             share_capital=Decimal("250000"),
             size_class="large",
-            insurance=Insurance(
-                insurer="MAAF Pro", policy="DEC-778-2026", coverage="décennale, France métropolitaine"
-            ),
+            insurance=Insurance(insurer="MAAF Pro", policy="DEC-778-2026", coverage="décennale, France métropolitaine"),
         ),
         _seller(
             "quincaillerie-dupont",

@@ -72,10 +72,7 @@ class Line(Model):
     nature: Literal["goods", "service"] = "goods"
     vat_rate: Rate | None = Field(default=None, description="VAT percent; or give tax_category")
     tax_category: (
-        Literal[
-            "standard", "intermediate", "reduced", "super_reduced", "home_renovation", "energy_renovation"
-        ]
-        | None
+        Literal["standard", "intermediate", "reduced", "super_reduced", "home_renovation", "energy_renovation"] | None
     ) = None
     discount: Amount = Field(default=Decimal(0), description="amount off this line, same VAT convention")
     unit: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] = "C62"

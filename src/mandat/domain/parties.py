@@ -141,9 +141,7 @@ class Seller(Frozen):
     def _french_identity(self) -> Seller:
         if self.address.country == "FR":
             if not self.siren:
-                raise ValueError(
-                    "a seller established in France needs its SIREN (CGI ann. II art. 242 nonies A)"
-                )
+                raise ValueError("a seller established in France needs its SIREN (CGI ann. II art. 242 nonies A)")
             if self.siret and not self.siret.startswith(self.siren):
                 raise ValueError("SIRET must start with the SIREN")
             if self.vat_id and self.vat_id.startswith("FR") and self.vat_id[4:] != self.siren:

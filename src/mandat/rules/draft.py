@@ -67,9 +67,7 @@ class Draft:
 def format_number(fmt: str, code: str, seq: int) -> str:
     number = fmt.format(code=code, seq=seq)
     if not valid_number(number):
-        raise Rejected(
-            "number_format", f"number {number!r} breaks BR-FR-01/02 (35 chars of A-Z a-z 0-9 + - _ /)"
-        )
+        raise Rejected("number_format", f"number {number!r} breaks BR-FR-01/02 (35 chars of A-Z a-z 0-9 + - _ /)")
     return number
 
 

@@ -116,9 +116,7 @@ def decide(event: OrderPaid, seller: Seller, marketplace: Marketplace, day: date
         trace.append("seller under franchise en base (CGI 293 B): no VAT, category E, VATEX-FR-FRANCHISE")
     elif business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != "FR" and deliver_to != "FR":
         if deliver_to not in EU_COUNTRIES:
-            raise Rejected(
-                "unsupported_case", f"EU business buyer with goods shipped outside the EU ({deliver_to})"
-            )
+            raise Rejected("unsupported_case", f"EU business buyer with goods shipped outside the EU ({deliver_to})")
         if any(ln.nature == "service" for ln in event.lines):
             raise Rejected(
                 "unsupported_case",
@@ -137,9 +135,7 @@ def decide(event: OrderPaid, seller: Seller, marketplace: Marketplace, day: date
         )
     elif deliver_to not in EU_COUNTRIES:
         if any(ln.nature == "service" for ln in event.lines):
-            raise Rejected(
-                "unsupported_case", f"services with delivery outside the EU ({deliver_to}) not supported"
-            )
+            raise Rejected("unsupported_case", f"services with delivery outside the EU ({deliver_to}) not supported")
         reason = rules.mention("export", day)
         exemptions["G"] = (reason.text, "VATEX-EU-G")
         categories = [("G", ZERO) for _ in event.lines]
@@ -201,16 +197,12 @@ def decide(event: OrderPaid, seller: Seller, marketplace: Marketplace, day: date
         )
     if seller.insurance is not None and any(ln.nature == "service" for ln in event.lines):
         ins = seller.insurance
-        mentions.append(
-            rules.mention("insurance", day, insurer=ins.insurer, policy=ins.policy, coverage=ins.coverage)
-        )
+        mentions.append(rules.mention("insurance", day, insurer=ins.insurer, policy=ins.policy, coverage=ins.coverage))
 
     natures = {ln.nature for ln in event.lines}
     operation = "M1" if len(natures) == 2 else ("S1" if natures == {"service"} else "B1")
     mentions.append(
-        rules.mention(
-            {"B1": "category_goods", "S1": "category_services", "M1": "category_mixed"}[operation], day
-        )
+        rules.mention({"B1": "category_goods", "S1": "category_services", "M1": "category_mixed"}[operation], day)
     )
     if seller.vat_on_debits and "service" in natures:
         mentions.append(rules.mention("vat_on_debits", day))
@@ -222,9 +214,7 @@ def decide(event: OrderPaid, seller: Seller, marketplace: Marketplace, day: date
             rules.mention("recovery_indemnity", day),
             rules.mention("no_discount", day),
         ]
-        trace.append(
-            "business buyer: payment terms, late-payment penalty and 40 € indemnity (L441-10, D441-5)"
-        )
+        trace.append("business buyer: payment terms, late-payment penalty and 40 € indemnity (L441-10, D441-5)")
     if french_business:
         if buyer.siren:
             mentions.append(rules.mention("buyer_siren", day, siren=buyer.siren))
@@ -235,9 +225,7 @@ def decide(event: OrderPaid, seller: Seller, marketplace: Marketplace, day: date
                 f"since {E_INVOICING_ISSUANCE[seller.size_class].isoformat()} (décret 2022-1299)",
             )
         else:
-            trace.append(
-                "French business buyer without SIREN: not yet mandatory for this seller's size class"
-            )
+            trace.append("French business buyer without SIREN: not yet mandatory for this seller's size class")
     business_case = "B2C" if not business else ("B2B" if french_business else "B2BINT")
     trace.append(f"business case {business_case}, operation category {operation}")
     return Decision(
@@ -273,9 +261,7 @@ def domestic_rate(rules: CountryRules, line: Line, day: date, what: str) -> Deci
         raise Rejected("vat_rate_missing", f"{what}: neither a VAT rate nor a tax category")
     if line.vat_rate not in set(table.values()):
         allowed = ", ".join(str(r) for r in sorted(set(table.values())))
-        raise Rejected(
-            "vat_rate_invalid", f"{what}: {line.vat_rate}% is not a {rules.country} rate ({allowed})"
-        )
+        raise Rejected("vat_rate_invalid", f"{what}: {line.vat_rate}% is not a {rules.country} rate ({allowed})")
     return line.vat_rate
 
 

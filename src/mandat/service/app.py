@@ -121,11 +121,7 @@ class Mandat:
             if not inserted:
                 existing = repo.get_inbox(conn, event_id=event_id)
                 assert existing is not None
-                note = (
-                    None
-                    if existing.payload == text
-                    else "already received with a different payload; kept the first"
-                )
+                note = None if existing.payload == text else "already received with a different payload; kept the first"
                 return Accepted(event_id, "duplicate", note)
         return Accepted(event_id, status, reason)
 
@@ -182,9 +178,7 @@ class Mandat:
             repo.set_inbox_outcome(conn, row_id, status, document_id=doc.id)
         return status
 
-    def _outcome(
-        self, row_id: int, status: str, code: str, reason: str, retry: timedelta | None = None
-    ) -> str:
+    def _outcome(self, row_id: int, status: str, code: str, reason: str, retry: timedelta | None = None) -> str:
         with self.engine.begin() as conn:
             repo.set_inbox_outcome(conn, row_id, status, reason_code=code, reason=reason, retry_after=retry)
         return status
@@ -226,15 +220,11 @@ class Mandat:
             pdf_sha = self.blobs.put(f"{base}.pdf", rendered.pdf, "application/pdf")
             xml_sha = self.blobs.put(f"{base}.xml", rendered.xml, "application/xml")
             with self.engine.begin() as conn:
-                repo.mark_rendered(
-                    conn, outbox_id, doc_id, (f"{base}.pdf", pdf_sha), (f"{base}.xml", xml_sha)
-                )
+                repo.mark_rendered(conn, outbox_id, doc_id, (f"{base}.pdf", pdf_sha), (f"{base}.xml", xml_sha))
         except Exception as exc:
             log.exception("rendering %s failed", doc_id)
             with self.engine.begin() as conn:
-                repo.mark_outbox_error(
-                    conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=False
-                )
+                repo.mark_outbox_error(conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=False)
 
     # --- one step of a worker ---------------------------------------------------------------
 

@@ -102,9 +102,7 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True) -> AuditRe
     return report
 
 
-def _close(
-    s: SeriesAudit, last_seq: int, last_hash: str, heads: dict[tuple[str, str], tuple[int, str]]
-) -> None:
+def _close(s: SeriesAudit, last_seq: int, last_hash: str, heads: dict[tuple[str, str], tuple[int, str]]) -> None:
     head = heads.get((s.seller_id, s.series))
     if head is None or head != (last_seq, last_hash):
         # The counter ran ahead of the documents (a number taken and lost) or the chain head moved.

@@ -55,13 +55,9 @@ def upsert_seller(conn: Connection, seller: Seller) -> bool:
     data = seller.model_dump_json()
     row = conn.execute(sa.select(sellers.c.id).where(sellers.c.id == seller.id)).first()
     if row is None:
-        conn.execute(
-            sellers.insert().values(id=seller.id, code=seller.code, data=data, created_at=now, updated_at=now)
-        )
+        conn.execute(sellers.insert().values(id=seller.id, code=seller.code, data=data, created_at=now, updated_at=now))
         return True
-    conn.execute(
-        sellers.update().where(sellers.c.id == seller.id).values(code=seller.code, data=data, updated_at=now)
-    )
+    conn.execute(sellers.update().where(sellers.c.id == seller.id).values(code=seller.code, data=data, updated_at=now))
     return False
 
 
@@ -72,8 +68,7 @@ def get_seller(conn: Connection, seller_id: str) -> Seller | None:
 
 def list_sellers(conn: Connection) -> list[Seller]:
     return [
-        Seller.model_validate_json(d)
-        for d in conn.execute(sa.select(sellers.c.data).order_by(sellers.c.id)).scalars()
+        Seller.model_validate_json(d) for d in conn.execute(sa.select(sellers.c.data).order_by(sellers.c.id)).scalars()
     ]
 
 
@@ -170,9 +165,7 @@ def count_inbox_by_status(conn: Connection) -> dict[str, int]:
 
 def count_reasons(conn: Connection, status: str = "rejected") -> dict[str, int]:
     rows = conn.execute(
-        sa.select(inbox.c.reason_code, sa.func.count())
-        .where(inbox.c.status == status)
-        .group_by(inbox.c.reason_code)
+        sa.select(inbox.c.reason_code, sa.func.count()).where(inbox.c.status == status).group_by(inbox.c.reason_code)
     )
     return {code or "?": n for code, n in rows}
 
@@ -196,9 +189,7 @@ def claim_inbox(conn: Connection, worker: str, limit: int, lease: timedelta) -> 
     stmt = (
         inbox.update()
         .where(inbox.c.id.in_(runnable.scalar_subquery()))
-        .values(
-            status="processing", claimed_by=worker, available_at=now + lease, attempts=inbox.c.attempts + 1
-        )
+        .values(status="processing", claimed_by=worker, available_at=now + lease, attempts=inbox.c.attempts + 1)
         .returning(inbox.c.id)
     )
     return sorted(conn.execute(stmt).scalars())
@@ -323,9 +314,7 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
     return doc, True
 
 
-def get_document(
-    conn: Connection, *, number: str | None = None, doc_id: str | None = None
-) -> Document | None:
+def get_document(conn: Connection, *, number: str | None = None, doc_id: str | None = None) -> Document | None:
     q = sa.select(documents.c.data)
     q = q.where(documents.c.number == number) if number is not None else q.where(documents.c.id == doc_id)
     data = conn.execute(q.limit(2)).scalars().all()
@@ -407,22 +396,16 @@ def claim_outbox(conn: Connection, task: str, limit: int, lease: timedelta) -> l
     return sorted((r.id, r.document_id) for r in conn.execute(stmt))
 
 
-def mark_rendered(
-    conn: Connection, outbox_id: int, doc_id: str, pdf: tuple[str, str], xml: tuple[str, str]
-) -> None:
+def mark_rendered(conn: Connection, outbox_id: int, doc_id: str, pdf: tuple[str, str], xml: tuple[str, str]) -> None:
     conn.execute(
         documents.update()
         .where(documents.c.id == doc_id)
-        .values(
-            render_status="rendered", pdf_key=pdf[0], pdf_sha256=pdf[1], xml_key=xml[0], xml_sha256=xml[1]
-        )
+        .values(render_status="rendered", pdf_key=pdf[0], pdf_sha256=pdf[1], xml_key=xml[0], xml_sha256=xml[1])
     )
     conn.execute(outbox.update().where(outbox.c.id == outbox_id).values(status="done", last_error=None))
 
 
-def mark_outbox_error(
-    conn: Connection, outbox_id: int, error: str, retry_after: timedelta, give_up: bool
-) -> None:
+def mark_outbox_error(conn: Connection, outbox_id: int, error: str, retry_after: timedelta, give_up: bool) -> None:
     conn.execute(
         outbox.update()
         .where(outbox.c.id == outbox_id)
@@ -436,9 +419,7 @@ def mark_outbox_error(
 
 def pending_outbox(conn: Connection) -> int:
     return int(
-        conn.execute(
-            sa.select(sa.func.count()).select_from(outbox).where(outbox.c.status == "pending")
-        ).scalar_one()
+        conn.execute(sa.select(sa.func.count()).select_from(outbox).where(outbox.c.status == "pending")).scalar_one()
     )
 
 

@@ -15,6 +15,7 @@ from mandat.render.pdf.writer import Page, PdfWriter
 
 LEFT, RIGHT, TOP, BOTTOM = 40.0, 555.0, 800.0, 60.0
 GREY = 0.93
+META_X = 330.0
 # Table columns: (key, right edge or left start, align)
 COLS = [
     ("ref", 40.0, "l"),
@@ -51,11 +52,7 @@ def render_pdf(doc: Document, xml: bytes) -> bytes:
     y = table_header(page, y, lb)
     for line in doc.lines:
         desc = pdf.wrap(line.description, DESC_WIDTH, 8, "regular")
-        extra = (
-            [f"{lb['discount']} : {line.allowance_reason}"]
-            if line.allowance and line.allowance_reason
-            else []
-        )
+        extra = [f"{lb['discount']} : {line.allowance_reason}"] if line.allowance and line.allowance_reason else []
         height = 11.0 * (len(desc) + len(extra)) + 3
         if y - height < BOTTOM + 20:
             page, y = new_page()
@@ -142,12 +139,13 @@ def header(pdf: PdfWriter, page: Page, doc: Document, title: str, first: bool) -
     if doc.due_date:
         meta.append((lb["due_date"], i18n.day(doc.due_date, lang)))
     if doc.corrects:
-        meta.append(
-            (lb["corrects"], f"{doc.corrects.number} {lb['of']} {i18n.day(doc.corrects.issue_date, lang)}")
-        )
+        meta.append((lb["corrects"], f"{doc.corrects.number} {lb['of']} {i18n.day(doc.corrects.issue_date, lang)}"))
     ry = TOP - 20
     for label, value in meta:
-        page.text_right(RIGHT - 110, ry, f"{label} :", size=8)
+        page.text(META_X, ry, f"{label} :", size=8)
+        # A long reference (order ids run to 64 characters) goes under its label rather than over it.
+        if META_X + pdf.text_width(f"{label} : ", 8) + pdf.text_width(value, 8, "bold") > RIGHT:
+            ry -= 10
         page.text_right(RIGHT, ry, value, size=8, style="bold")
         ry -= 11
     y = min(y, ry) - 10
@@ -217,9 +215,7 @@ def totals(page: Page, y: float, doc: Document, lb: dict[str, str], money: Calla
         if bold:
             page.rect(360, ty - 4, RIGHT - 360, 14, fill_gray=GREY)
         page.text(366, ty, label, size=9 if bold else 8, style="bold" if bold else "regular")
-        page.text_right(
-            RIGHT - 4, ty, money(value), size=9 if bold else 8, style="bold" if bold else "regular"
-        )
+        page.text_right(RIGHT - 4, ty, money(value), size=9 if bold else 8, style="bold" if bold else "regular")
         ty -= 15
     if doc.payment_terms:
         page.text(366, ty, f"{lb['terms']} : {doc.payment_terms}", size=7)
