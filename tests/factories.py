@@ -119,3 +119,22 @@ DE_COMPANY = {
     "vat_id": "DE136695976",
 }
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+# A heat pump supplied and installed: energy-renovation rate, goods and services (operation M1).
+HEAT_PUMP_LINES: list[dict[str, Any]] = [
+    {
+        "sku": "TCI-PAC-AE8",
+        "description": "Pompe à chaleur air/eau 8 kW",
+        "quantity": "1",
+        "unit_price": "7490",
+        "tax_category": "energy_renovation",
+    },
+    {
+        "sku": "TCI-POSE-PAC",
+        "description": "Pose et mise en service",
+        "quantity": "1",
+        "unit_price": "1890",
+        "nature": "service",
+        "tax_category": "energy_renovation",
+    },
+]

@@ -18,7 +18,7 @@ from mandat.render.document import render_document
 from mandat.render.validate import validate
 from mandat.service.app import Mandat
 from mandat.store import repository as repo
-from tests.factories import DE_COMPANY, FR_COMPANY, order
+from tests.factories import DE_COMPANY, FR_COMPANY, HEAT_PUMP_LINES, order
 
 CASES: dict[str, dict[str, Any]] = {
     "b2c": order(shipping="4.90", ref="b2c"),
@@ -86,21 +86,7 @@ CASES: dict[str, dict[str, Any]] = {
         "thermoconfort",
         ref="pac",
         lines=[
-            {
-                "sku": "TCI-PAC-AE8",
-                "description": "Pompe à chaleur air/eau 8 kW",
-                "quantity": "1",
-                "unit_price": "7490",
-                "tax_category": "energy_renovation",
-            },
-            {
-                "sku": "TCI-POSE-PAC",
-                "description": "Pose et mise en service",
-                "quantity": "1",
-                "unit_price": "1890",
-                "nature": "service",
-                "tax_category": "energy_renovation",
-            },
+            *HEAT_PUMP_LINES,
             {
                 "sku": "TCI-THERMO",
                 "description": "Thermostat connecté",

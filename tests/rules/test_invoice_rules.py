@@ -10,7 +10,7 @@ from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Mandate
 from mandat.rules.draft import Draft, draft_invoice
 from mandat.rules.errors import Rejected, Waiting
-from tests.factories import DE_COMPANY, FR_COMPANY, MARKETPLACE, NOW, TODAY, order, seller
+from tests.factories import DE_COMPANY, FR_COMPANY, HEAT_PUMP_LINES, MARKETPLACE, NOW, TODAY, order, seller
 
 
 def draft(event: dict[str, Any], seller_id: str | None = None, **seller_changes: Any) -> Draft:
@@ -132,21 +132,7 @@ def test_energy_renovation_prints_client_certification_and_insurance() -> None:
         order(
             "thermoconfort",
             lines=[
-                {
-                    "sku": "TCI-PAC-AE8",
-                    "description": "Pompe à chaleur air/eau 8 kW",
-                    "quantity": "1",
-                    "unit_price": "7490",
-                    "tax_category": "energy_renovation",
-                },
-                {
-                    "sku": "TCI-POSE-PAC",
-                    "description": "Pose",
-                    "quantity": "1",
-                    "unit_price": "1890",
-                    "nature": "service",
-                    "tax_category": "energy_renovation",
-                },
+                *HEAT_PUMP_LINES,
             ],
         )
     )
