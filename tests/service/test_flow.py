@@ -196,3 +196,13 @@ def test_issue_times_never_go_backwards(service: Mandat) -> None:
         second, _ = repo.issue_document(conn, d2, now - timedelta(hours=1))  # a worker with a late clock
     assert second.seq == first.seq + 1
     assert second.issued_at == first.issued_at
+
+
+def test_accept_and_issue_for_push_entry_points(service: Mandat) -> None:
+    event = json.dumps(order())
+    assert service.accept_and_issue(event)[1] == "issued"
+    assert service.accept_and_issue(event)[1] == "issued"  # redelivery: same answer, no second document
+    bad = service.accept_and_issue("{nope")
+    assert bad[1] == "rejected"
+    assert bad[2]
+    assert count_docs(service) == 1

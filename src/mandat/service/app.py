@@ -196,6 +196,26 @@ class Mandat:
             )
         return status
 
+    def accept_and_issue(self, raw: str | bytes) -> tuple[str, str, str | None]:
+        """Accept one event and issue it now, for push-driven entry points (SQS/Lambda, HTTP).
+
+        Returns (event_id, status, reason). A status of "pending" or "processing" means a
+        transient failure or another worker holding the event: the caller should retry later.
+        """
+        accepted = self.accept(raw)
+        with self.engine.begin() as conn:
+            row = repo.get_inbox(conn, event_id=accepted.event_id)
+            assert row is not None
+            if row.status in ("pending", "waiting"):
+                claimed = repo.claim_one(conn, row.id, self.worker_id, LEASE)
+            else:
+                claimed = False
+        status = self.process(row.id) if claimed else row.status
+        with self.engine.connect() as conn:
+            final = repo.get_inbox(conn, row_id=row.id)
+        assert final is not None
+        return accepted.event_id, status, final.reason
+
     def claim(self, limit: int = 50) -> list[int]:
         with self.engine.begin() as conn:
             return repo.claim_inbox(conn, self.worker_id, limit, LEASE)

@@ -195,6 +195,21 @@ def claim_inbox(conn: Connection, worker: str, limit: int, lease: timedelta) -> 
     return sorted(conn.execute(stmt).scalars())
 
 
+def claim_one(conn: Connection, row_id: int, worker: str, lease: timedelta) -> bool:
+    """Claim a given runnable row (push delivery); False if another worker holds a live lease on it."""
+    now = utcnow()
+    res = conn.execute(
+        inbox.update()
+        .where(
+            inbox.c.id == row_id,
+            inbox.c.status.in_(("pending", "waiting", "processing")),
+            sa.or_(inbox.c.status != "processing", inbox.c.available_at <= now),
+        )
+        .values(status="processing", claimed_by=worker, available_at=now + lease, attempts=inbox.c.attempts + 1)
+    )
+    return bool(res.rowcount)
+
+
 def set_inbox_outcome(
     conn: Connection,
     row_id: int,
