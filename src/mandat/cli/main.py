@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import signal
 import sys
 import time
 from pathlib import Path
@@ -174,26 +173,22 @@ def run_until_idle(service: Mandat, batch: int = 100) -> None:
 @app.command()
 def worker(
     home: HomeOpt = None,
+    concurrency: Annotated[int, typer.Option(help="worker processes", min=1, max=64)] = 1,
     batch: Annotated[int, typer.Option(help="events claimed per round")] = 50,
     until_idle: Annotated[bool, typer.Option("--until-idle", help="stop when there is nothing to do")] = False,
     poll: Annotated[float, typer.Option(help="seconds to sleep when idle")] = 1.0,
 ) -> None:
-    """Claim pending events, issue them, render documents; stops cleanly on SIGTERM/SIGINT."""
-    service = _open(home)
-    stopping = False
+    """Claim pending events, issue them, render documents; SIGTERM/SIGINT stop cleanly after the batch."""
+    from mandat.service.worker import run_pool, run_worker
 
-    def stop(_sig: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while not stopping:
-        events, renders = service.work_once(batch)
-        if not events and not renders:
-            if until_idle:
-                break
-            time.sleep(poll)
+    settings = Settings.from_env(home)
+    _open(home).engine.dispose()  # migrate once, before any worker starts
+    if concurrency == 1:
+        run_worker(settings, batch, until_idle, poll)
+    else:
+        restarts = run_pool(settings, concurrency, batch, until_idle, poll)
+        if restarts:
+            console.print(f"{restarts} worker processes were restarted after dying")
 
 
 @app.command()

@@ -24,12 +24,11 @@ from mandat.rules.errors import EventRefused, Rejected
 from mandat.service.config import Settings
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, DirectoryBlobStore
-from mandat.store.db import make_engine
+from mandat.store.db import make_engine, reader
 from mandat.store.migrate import upgrade
 
 log = logging.getLogger("mandat")
 
-LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 
 
@@ -63,7 +62,9 @@ class Mandat:
     ) -> None:
         self.settings = settings
         settings.home.mkdir(parents=True, exist_ok=True)
-        self.engine = engine or make_engine(settings.database_url)
+        self.engine = engine or make_engine(settings.database_url, settings.database_schema)
+        self.reader = reader(self.engine)
+        self.lease = timedelta(seconds=settings.lease_seconds)
         self.blobs = blobs or open_blob_store(settings.blob_url)
         self.marketplace = marketplace or load_marketplace(settings)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
@@ -129,7 +130,7 @@ class Mandat:
 
     def process(self, row_id: int) -> str:
         """Decide and issue one claimed inbox row; returns its final status."""
-        with self.engine.begin() as conn:
+        with self.reader.connect() as conn:
             row = repo.get_inbox(conn, row_id=row_id)
         if row is None:
             return "missing"
@@ -138,7 +139,7 @@ class Mandat:
         except ValidationError as exc:
             return self._outcome(row_id, "rejected", "invalid_event", _validation_reason(exc))
         try:
-            with self.engine.begin() as conn:
+            with self.reader.connect() as conn:
                 existing = repo.find_by_key(conn, event.idempotency_key())
                 seller = repo.get_seller(conn, event.seller_id)
             if existing is not None:
@@ -163,7 +164,7 @@ class Mandat:
             # Another worker issued the same order concurrently (redelivery, re-send): its
             # document won the UNIQUE idempotency key and our transaction, counter included,
             # rolled back. Point this event at the winner.
-            with self.engine.begin() as conn:
+            with self.reader.connect() as conn:
                 winner = repo.find_by_key(conn, draft.idempotency_key)
             if winner is None:
                 return self._failed(row_id, row.attempts, RuntimeError("integrity error without a document"))
@@ -207,24 +208,24 @@ class Mandat:
             row = repo.get_inbox(conn, event_id=accepted.event_id)
             assert row is not None
             if row.status in ("pending", "waiting"):
-                claimed = repo.claim_one(conn, row.id, self.worker_id, LEASE)
+                claimed = repo.claim_one(conn, row.id, self.worker_id, self.lease)
             else:
                 claimed = False
         status = self.process(row.id) if claimed else row.status
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             final = repo.get_inbox(conn, row_id=row.id)
         assert final is not None
         return accepted.event_id, status, final.reason
 
     def claim(self, limit: int = 50) -> list[int]:
         with self.engine.begin() as conn:
-            return repo.claim_inbox(conn, self.worker_id, limit, LEASE)
+            return repo.claim_inbox(conn, self.worker_id, limit, self.lease)
 
     # --- render ----------------------------------------------------------------------------
 
     def render_pending(self, limit: int = 50) -> int:
         with self.engine.begin() as conn:
-            claimed = repo.claim_outbox(conn, "render", limit, LEASE)
+            claimed = repo.claim_outbox(conn, "render", limit, self.lease)
         for outbox_id, doc_id in claimed:
             self.render_one(outbox_id, doc_id)
         return len(claimed)
@@ -233,7 +234,7 @@ class Mandat:
         from mandat.render.document import render_document
 
         try:
-            with self.engine.begin() as conn:
+            with self.reader.connect() as conn:
                 doc = repo.document_from_row(repo.document_data(conn, doc_id))
             rendered = render_document(doc)
             base = f"{doc.seller_id}/{doc.series}/{doc.number}"
@@ -281,8 +282,19 @@ def _peek(text: str) -> tuple[str, str, str | None, str | None]:
 
 
 def open_blob_store(url: str) -> BlobStore:
+    """``s3://bucket[/prefix]`` or a directory path (the embedded default)."""
     if url.startswith("s3://"):
-        raise NotImplementedError("S3 blob store: see issue 3")
+        from urllib.parse import urlsplit
+
+        from mandat.store.s3 import S3BlobStore
+
+        parts = urlsplit(url)
+        if not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"expected s3://bucket/prefix, got {url!r}")
+        # MANDAT_S3_ENDPOINT_URL points only the blob store elsewhere (moto, MinIO); without it
+        # boto3 reads AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL itself, the more specific first.
+        endpoint = os.environ.get("MANDAT_S3_ENDPOINT_URL") or None
+        return S3BlobStore(parts.netloc, parts.path.strip("/"), endpoint_url=endpoint)
     from pathlib import Path
 
     return DirectoryBlobStore(Path(url))

@@ -3,6 +3,8 @@
 MANDAT_HOME          data folder (default ./mandat-data): SQLite file and documents/
 MANDAT_DATABASE_URL  e.g. postgresql+psycopg://user@host/db (default: SQLite in MANDAT_HOME)
 MANDAT_BLOB_URL      e.g. s3://bucket/prefix (default: MANDAT_HOME/documents)
+MANDAT_DATABASE_SCHEMA  PostgreSQL schema (search_path) to use, default the server's
+MANDAT_LEASE_SECONDS    how long a claimed event or render stays with its worker (default 60)
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ class Settings:
     home: Path
     database_url: str
     blob_url: str
+    database_schema: str | None = None
+    lease_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Settings:
@@ -25,4 +29,6 @@ class Settings:
             home=base,
             database_url=os.environ.get("MANDAT_DATABASE_URL") or f"sqlite:///{base / 'mandat.db'}",
             blob_url=os.environ.get("MANDAT_BLOB_URL") or str(base / "documents"),
+            database_schema=os.environ.get("MANDAT_DATABASE_SCHEMA") or None,
+            lease_seconds=float(os.environ.get("MANDAT_LEASE_SECONDS") or 60),
         )

@@ -30,9 +30,13 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            # Take the write lock up front: a deferred transaction that upgrades to a
-            # writer fails with SQLITE_BUSY instead of waiting.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the lock up front: a deferred transaction that upgrades to a
+            # writer fails with SQLITE_BUSY instead of waiting. Readers (see reader())
+            # stay deferred, so in WAL mode they never wait for a writer.
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     # A frozen Lambda or a stuck worker must not hold a series lock forever.
@@ -40,6 +44,14 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     if schema:
         options += f" -c search_path={schema}"
     return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+
+
+READ_ONLY = "mandat_read_only"
+
+
+def reader(engine: Engine) -> Engine:
+    """The same pool, for transactions that only read (no SQLite write lock)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def sqlite_url(path: Path) -> str:

@@ -1,0 +1,28 @@
+"""Workers SIGKILLed mid-flight lose nothing and double nothing (smaller sizes in CI; see chaos.py for full runs)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.chaos.chaos import run
+
+EVENTS = int(os.environ.get("MANDAT_CHAOS_EVENTS", "600"))
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_chaos_postgres_four_workers() -> None:
+    result = run("postgres", EVENTS, workers=4, n_sellers=50, kill_every=0.7)
+    assert result.kills >= 3, result
+    assert result.ok, result
+    assert result.documents + result.rejected == result.events
+
+
+@pytest.mark.slow
+def test_chaos_sqlite_two_workers() -> None:
+    result = run("sqlite", EVENTS, workers=2, n_sellers=50, kill_every=0.7)
+    assert result.kills >= 3, result
+    assert result.ok, result
+    assert result.documents + result.rejected == result.events
