@@ -240,8 +240,13 @@ def test_french_business_without_siren_is_refused_once_mandatory_for_its_size() 
     assert draft(small).fields["business_case"] == "B2B"
 
 
-def test_number_format_is_checked_against_br_fr() -> None:
-    d = draft(order(), invoice_series="F {code} {seq:06}")
+def test_number_format_is_checked_against_br_fr_before_issuing() -> None:
     with pytest.raises(Rejected) as exc:
-        d.finalize(1, NOW, "0" * 64)
+        draft(order(), invoice_series="F {code} {seq:06}")
     assert exc.value.code == "number_format"
+
+
+def test_number_parts_rebuild_the_number_for_sql() -> None:
+    d = draft(order(), invoice_series="FA/{code}/{seq:08}-X")
+    before, width, after = d.number_parts()
+    assert before + str(42).zfill(width) + after == d.number_for(42) == "FA/ABJ/00000042-X"

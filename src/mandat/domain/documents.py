@@ -145,17 +145,35 @@ class Document(Record):
     reason: str | None = None  # credit notes: why
     trace: list[str]  # why the rules decided what they decided
     prev_hash: str  # chain link: hash of the previous document of the series
-    hash: str  # sha256 of the canonical JSON of every other field, prev_hash included
+    hash: str  # chain_hash(prev_hash, body_hash, number, issued_at): see compute_hash
 
-    def canonical_json(self) -> bytes:
-        return canonical_json(self.model_dump(mode="json", exclude={"hash"}))
+    def body_hash(self) -> str:
+        """sha256 of everything decided before the number was taken (the stamped fields excluded)."""
+        return hashlib.sha256(canonical_json(self.model_dump(mode="json", exclude=STAMPED))).hexdigest()
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical_json()).hexdigest()
+        """The chain link. Stamped fields enter through number and issued_at (issue and due dates derive
+        from issued_at), so PostgreSQL can compute the same value inside the numbering statement."""
+        return chain_hash(self.prev_hash, self.body_hash(), self.number, self.issued_at)
 
     @property
     def vat_exempt(self) -> bool:
         return all(b.category != "S" for b in self.vat_breakdown)
+
+
+# Fields set when the number is taken, inside the numbering transaction.
+STAMPED: set[str] = {"number", "seq", "issued_at", "issue_date", "due_date", "prev_hash", "hash"}
+
+
+def iso_utc(instant: datetime) -> str:
+    """One spelling of an instant, shared with the SQL that computes the chain in PostgreSQL."""
+    from datetime import UTC
+
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def chain_hash(prev_hash: str, body_hash: str, number: str, issued_at: datetime) -> str:
+    return hashlib.sha256(f"{prev_hash}:{body_hash}:{number}:{iso_utc(issued_at)}".encode()).hexdigest()
 
 
 def canonical_json(data: object) -> bytes:

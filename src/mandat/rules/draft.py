@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from mandat.countries.base import Mention as CountryMention
 from mandat.countries.fr import valid_number
 from mandat.domain.calculation import compute
-from mandat.domain.documents import TYPE_CODES, Document, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
+from mandat.domain.documents import STAMPED, TYPE_CODES, Document, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Marketplace, Seller
 from mandat.rules.errors import Rejected
@@ -44,11 +44,44 @@ class Draft:
     def number_for(self, seq: int) -> str:
         return format_number(self.series_format, self.seller_code, seq)
 
+    @property
+    def due_on_issue(self) -> bool:
+        # Paid at order: for business buyers the due date is the issue date, and nothing remains due.
+        return self.fields.get("business_case") in ("B2B", "B2BINT")
+
+    def number_parts(self) -> tuple[str, int, str]:
+        """(before, width, after) so that number = before + zero-padded seq + after, for SQL."""
+        marker = "\x00"
+        head, sep, tail = self.series_format.partition("{seq")
+        if not sep:
+            raise ValueError(f"series format {self.series_format!r} has no {{seq}}")
+        spec, _, after = tail.partition("}")
+        width = int(spec.lstrip(":").lstrip("0") or 0) if spec.startswith(":0") else 0
+        before = head.format(code=self.seller_code)
+        rest = after.format(code=self.seller_code)
+        assert marker not in before + rest
+        return before, width, rest
+
+    def body(self, doc_id: str) -> tuple[dict[str, Any], str]:
+        """The record without its stamped fields, and its body hash (what PostgreSQL completes)."""
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        probe = Document(
+            id=doc_id,
+            number="",
+            series=self.series,
+            seq=0,
+            issued_at=epoch,
+            issue_date=epoch.date(),
+            prev_hash="",
+            hash="",
+            **self.fields,
+        )
+        return probe.model_dump(mode="json", exclude=STAMPED), probe.body_hash()
+
     def finalize(self, seq: int, issued_at: datetime, prev_hash: str, doc_id: str | None = None) -> Document:
         issue_date = issued_at.astimezone(ZoneInfo(self.timezone)).date()
         fields = dict(self.fields)
-        if fields.get("business_case") in ("B2B", "B2BINT"):
-            # Paid at order: the due date is the issue date, and nothing remains due.
+        if self.due_on_issue:
             fields["due_date"] = issue_date
         doc = Document(
             id=doc_id or str(uuid.uuid4()),
@@ -97,6 +130,7 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
     """Run every check and decision; raise Rejected/Waiting with a reason, or return the draft."""
     if event.seller_id != seller.id:
         raise Rejected("seller_mismatch", f"event for seller {event.seller_id} given seller {seller.id}")
+    format_number(seller.invoice_series, seller.code, 1)  # a bad series format is refused before issuing
     check_mandate(seller, event)
     check_payment_status(event)
     decision = decide(event, seller, marketplace, today)

@@ -273,9 +273,10 @@ def find_by_key(conn: Connection, key: str) -> Document | None:
 def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Document, bool]:
     """Take the next number of the seller's series and store the document; (document, created).
 
-    Runs inside the caller's transaction. On SQLite that transaction began with
-    BEGIN IMMEDIATE, so it is the only writer; on PostgreSQL the UPDATE of the
-    series row locks it until commit.
+    Runs inside the caller's transaction, which must do nothing slow after it but commit.
+    On SQLite the transaction began with BEGIN IMMEDIATE, so it is the only writer. On
+    PostgreSQL one statement locks the series row, stamps, hashes and inserts, so the lock
+    is never held across a client round trip (only until the commit that follows).
     """
     existing = find_by_key(conn, draft.idempotency_key)
     if existing is not None:
@@ -286,6 +287,13 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
         {"seller_id": draft.seller_id, "series": draft.series, "last_seq": 0, "last_hash": GENESIS_HASH},
         ["seller_id", "series"],
     )
+    if conn.dialect.name == "postgresql":
+        doc = _issue_postgres(conn, draft)
+        if doc is None:  # a concurrent transaction committed this order first
+            winner = find_by_key(conn, draft.idempotency_key)
+            assert winner is not None
+            return winner, False
+        return doc, True
     row = conn.execute(
         series.update()
         .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
@@ -327,6 +335,89 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
         )
     )
     return doc, True
+
+
+# One statement: lock the series row (only if the order has no document yet), stamp the issue time
+# after the lock (never before the series' last), derive number and dates, compute the chain hash
+# exactly as Document.compute_hash does, move the series head, insert the document and its render
+# task. The JSON record is the draft's body completed with the stamped fields.
+_ISSUE_SQL = sa.text("""
+WITH prev AS (
+    SELECT last_seq, last_issued_at, last_hash FROM series
+    WHERE seller_id = :seller_id AND series = :series
+      AND NOT EXISTS (SELECT 1 FROM documents WHERE idempotency_key = :key)
+    FOR UPDATE
+), stamp AS (
+    SELECT last_seq + 1 AS seq,
+           GREATEST(clock_timestamp(), COALESCE(last_issued_at, '-infinity'::timestamptz)) AS issued_at,
+           last_hash AS prev_hash
+    FROM prev
+), named AS (
+    SELECT seq, issued_at, prev_hash,
+           CAST(:before AS text) || lpad(seq::text, :width, '0') || CAST(:after AS text) AS number,
+           to_char(issued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso,
+           (issued_at AT TIME ZONE :tz)::date AS issue_date
+    FROM stamp
+), hashed AS (
+    SELECT named.*,
+           encode(sha256(convert_to(prev_hash || ':' || :body_hash || ':' || number || ':' || iso, 'UTF8')), 'hex')
+             AS hash
+    FROM named
+), head AS (
+    UPDATE series SET last_seq = hashed.seq, last_issued_at = hashed.issued_at, last_hash = hashed.hash
+    FROM hashed WHERE series.seller_id = :seller_id AND series.series = :series
+    RETURNING hashed.*
+), doc AS (
+    INSERT INTO documents (id, seller_id, series, seq, number, kind, idempotency_key, order_id, event_id,
+                           issued_at, total, data, hash, prev_hash, render_status)
+    SELECT :id, :seller_id, :series, seq, number, :kind, :key, :order_id, :event_id, issued_at, :total,
+           (CAST(:body AS jsonb) || jsonb_build_object(
+               'seq', seq, 'number', number, 'issued_at', iso, 'issue_date', issue_date::text,
+               'due_date', CASE WHEN :due THEN issue_date::text END, 'prev_hash', prev_hash, 'hash', hash))::text,
+           hash, prev_hash, 'pending'
+    FROM head
+    RETURNING id, data
+), task AS (
+    INSERT INTO outbox (document_id, task, status, attempts, available_at, created_at)
+    SELECT id, 'render', 'pending', 0, now(), now() FROM doc
+)
+SELECT data FROM doc
+""")
+
+
+def _issue_postgres(conn: Connection, draft: Draft) -> Document | None:
+    import uuid
+
+    doc_id = str(uuid.uuid4())
+    body, body_hash = draft.body(doc_id)
+    before, width, after = draft.number_parts()
+    data = conn.execute(
+        _ISSUE_SQL,
+        {
+            "seller_id": draft.seller_id,
+            "series": draft.series,
+            "key": draft.idempotency_key,
+            "before": before,
+            "width": width,
+            "after": after,
+            "tz": draft.timezone,
+            "body_hash": body_hash,
+            "id": doc_id,
+            "kind": draft.kind,
+            "order_id": body["order_id"],
+            "event_id": body["event_id"],
+            "total": Decimal(body["totals"]["tax_inclusive"]),
+            "body": json.dumps(body, ensure_ascii=False),
+            "due": draft.due_on_issue,
+        },
+    ).scalar()
+    if data is None:
+        return None
+    doc = document_from_row(data)
+    if doc.number != draft.number_for(doc.seq) or doc.compute_hash() != doc.hash:
+        # The SQL and Python definitions of number or hash drifted apart: refuse to commit.
+        raise RuntimeError(f"numbering statement produced an inconsistent document {doc.number}")
+    return doc
 
 
 def get_document(conn: Connection, *, number: str | None = None, doc_id: str | None = None) -> Document | None:
