@@ -25,7 +25,6 @@ from mandat.service.config import Settings
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, DirectoryBlobStore
 from mandat.store.db import make_engine, reader
-from mandat.store.migrate import upgrade
 
 log = logging.getLogger("mandat")
 
@@ -74,6 +73,9 @@ class Mandat:
         return cls(settings or Settings.from_env())
 
     def migrate(self) -> None:
+        # Alembic costs ~80 ms to import: only processes that migrate pay it (Lambda cold starts).
+        from mandat.store.migrate import upgrade
+
         upgrade(self.engine)
 
     # --- sellers ---------------------------------------------------------------------------

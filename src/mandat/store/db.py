@@ -43,7 +43,8 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     options = "-c idle_in_transaction_session_timeout=30000 -c lock_timeout=20000"
     if schema:
         options += f" -c search_path={schema}"
-    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+    # connect_timeout: an unreachable database must fail the invocation, not hang it until Lambda's timeout.
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options, "connect_timeout": 5})
 
 
 READ_ONLY = "mandat_read_only"

@@ -1,0 +1,1 @@
+"""Entry points for hosted runtimes (AWS Lambda); each module keeps its import cheap for cold starts."""
