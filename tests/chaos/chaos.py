@@ -150,7 +150,7 @@ def run(
     try:
         while time.monotonic() - started < timeout:
             time.sleep(0.1)
-            if time.monotonic() >= next_kill:
+            if kill_every > 0 and time.monotonic() >= next_kill:
                 victim = rng.randrange(workers)
                 procs[victim].send_signal(signal.SIGKILL)
                 procs[victim].wait()
@@ -220,9 +220,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sellers", type=int, default=50)
+    parser.add_argument("--kill-every", type=float, default=1.0, help="seconds between SIGKILLs; 0: none")
     args = parser.parse_args()
-    result = run(args.backend, args.events, args.workers, args.sellers)
-    print(json.dumps({**result.__dict__, "ok": result.ok}))
+    result = run(args.backend, args.events, args.workers, args.sellers, kill_every=args.kill_every)
+    rate = round(result.documents / result.seconds, 1) if result.seconds else 0.0
+    print(json.dumps({**result.__dict__, "ok": result.ok, "documents_per_s": rate}))
     sys.exit(0 if result.ok else 1)
 
 
