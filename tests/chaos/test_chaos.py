@@ -26,3 +26,11 @@ def test_chaos_sqlite_two_workers() -> None:
     assert result.kills >= 3, result
     assert result.ok, result
     assert result.documents + result.rejected == result.events
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_hot_seller_eight_worker_processes() -> None:
+    result = run("postgres", 400, workers=8, n_sellers=1, kill_every=0)
+    assert result.ok, result
+    assert result.documents + result.rejected == result.events
