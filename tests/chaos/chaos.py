@@ -105,6 +105,7 @@ def run(
     kill_every: float = 1.0,
     seed: int = 7,
     timeout: float = 1200,
+    prefeed: bool = False,
 ) -> Result:
     rng = random.Random(seed)
     home = Path(tempfile.mkdtemp(prefix="mandat-chaos-"))
@@ -130,7 +131,12 @@ def run(
     all_sellers = sellers(n_sellers)
     svc.save_sellers(all_sellers)
     lines, distinct = deliveries(n_events, [s.id for s in all_sellers], rng)
+    deliveries_count = len(lines)
 
+    if prefeed:  # measure the workers alone: every delivery is in the inbox before they start
+        for line in lines:
+            svc.accept(line)
+        lines = []
     cmd = [sys.executable, "-m", "mandat.cli.main", "worker", "--poll", "0.05", "--batch", "20"]
     procs = [
         subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)
@@ -175,7 +181,7 @@ def run(
     result = Result(
         backend=backend,
         events=distinct,
-        deliveries=len(lines),
+        deliveries=deliveries_count,
         kills=kills,
         documents=docs,
         rejected=statuses.get("rejected", 0),
@@ -221,8 +227,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sellers", type=int, default=50)
     parser.add_argument("--kill-every", type=float, default=1.0, help="seconds between SIGKILLs; 0: none")
+    parser.add_argument("--prefeed", action="store_true", help="accept every delivery before workers start")
     args = parser.parse_args()
-    result = run(args.backend, args.events, args.workers, args.sellers, kill_every=args.kill_every)
+    result = run(
+        args.backend, args.events, args.workers, args.sellers, kill_every=args.kill_every, prefeed=args.prefeed
+    )
     rate = round(result.documents / result.seconds, 1) if result.seconds else 0.0
     print(json.dumps({**result.__dict__, "ok": result.ok, "documents_per_s": rate}))
     sys.exit(0 if result.ok else 1)
