@@ -12,17 +12,12 @@ EVENTS = int(os.environ.get("MANDAT_CHAOS_EVENTS", "600"))
 
 
 @pytest.mark.slow
-@pytest.mark.postgres
-def test_chaos_postgres_four_workers() -> None:
-    result = run("postgres", EVENTS, workers=4, n_sellers=50, kill_every=0.7)
-    assert result.kills >= 3, result
-    assert result.ok, result
-    assert result.documents + result.rejected == result.events
-
-
-@pytest.mark.slow
-def test_chaos_sqlite_two_workers() -> None:
-    result = run("sqlite", EVENTS, workers=2, n_sellers=50, kill_every=0.7)
+@pytest.mark.parametrize(
+    ("backend", "workers"),
+    [pytest.param("postgres", 4, marks=pytest.mark.postgres), pytest.param("sqlite", 2)],
+)
+def test_killed_workers_lose_nothing_and_double_nothing(backend: str, workers: int) -> None:
+    result = run(backend, EVENTS, workers=workers, n_sellers=50, kill_every=0.7)
     assert result.kills >= 3, result
     assert result.ok, result
     assert result.documents + result.rejected == result.events
