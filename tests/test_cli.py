@@ -35,11 +35,30 @@ def test_demo_then_audit_show_and_events(tmp_path: Path) -> None:
     assert "rejected" in run("events", "list", "--status", "rejected", "--home", home)
 
 
+def test_replay_after_fixing_the_payload(tmp_path: Path) -> None:
+    home = str(tmp_path / "data")
+    run("sellers", "import", str(_sellers_file(tmp_path)), "--home", home)
+    bad = order(payment={"amount": "1.00"}, fix_amount=False)
+    events = tmp_path / "orders.jsonl"
+    events.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    run("ingest", str(events), "--home", home)
+    assert "payment_amount" not in run("events", "list", "--status", "issued", "--home", home)
+    fixed = tmp_path / "fixed.json"
+    fixed.write_text(json.dumps(order()), encoding="utf-8")
+    assert "evt-0001: issued" in run("replay", "evt-0001", "--payload", str(fixed), "--home", home)
+    result = runner.invoke(app, ["replay", "evt-0001", "--home", home])
+    assert result.exit_code == 1  # an issued event is not replayed
+
+
+def _sellers_file(tmp_path: Path) -> Path:
+    path = tmp_path / "sellers.json"
+    path.write_text(json.dumps([json.loads(s.model_dump_json()) for s in demo_sellers()]), encoding="utf-8")
+    return path
+
+
 def test_sellers_import_json_and_csv_then_ingest(tmp_path: Path) -> None:
     home = str(tmp_path / "data")
-    sellers_json = tmp_path / "sellers.json"
-    sellers_json.write_text(json.dumps([json.loads(s.model_dump_json()) for s in demo_sellers()]), encoding="utf-8")
-    assert "7 sellers created" in run("sellers", "import", str(sellers_json), "--home", home)
+    assert "7 sellers created" in run("sellers", "import", str(_sellers_file(tmp_path)), "--home", home)
     csv_file = tmp_path / "sellers.csv"
     csv_file.write_text(
         "id,code,legal_name,address_line1,postcode,city,country,siren,vat_id,legal_form,vat_regime,"
