@@ -98,7 +98,7 @@ def total_of(event: dict[str, Any]) -> Decimal:
     data["payment"]["amount"] = "0"
     ev = OrderPaid.model_validate(data)
     s = SELLERS.get(ev.seller_id) or seller()
-    d = decide(ev, s, MARKETPLACE, TODAY)
+    d = decide(ev, s, TODAY)
     return compute(d.lines, ev.prices_include_vat, d.exemptions).totals.tax_inclusive
 
 

@@ -321,7 +321,7 @@ def demo(
     sellers = demo_sellers()
     service.save_sellers(sellers)
     run = time.strftime("%Y%m%d%H%M%S")
-    events = generate(sellers, orders, seed, run, service.marketplace)
+    events = generate(sellers, orders, seed, run)
     events_file = service.settings.home / f"demo-events-{run}.jsonl"
     events_file.write_text("\n".join(events) + "\n", encoding="utf-8")
     console.print(f"{len(sellers)} sellers, {len(events)} event deliveries written to {events_file}")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from mandat.domain.calculation import compute
 from mandat.domain.events import OrderPaid
-from mandat.domain.parties import Marketplace, Seller
+from mandat.domain.parties import Seller
 from mandat.rules.errors import EventRefused
 from mandat.rules.invoice import decide
 
@@ -147,9 +147,9 @@ def _address(rng: random.Random) -> dict[str, str]:
     }
 
 
-def _total(event: dict[str, Any], seller: Seller, marketplace: Marketplace) -> Decimal:
+def _total(event: dict[str, Any], seller: Seller) -> Decimal:
     ev = OrderPaid.model_validate({**event, "payment": {**event["payment"], "amount": "0"}})
-    decision = decide(ev, seller, marketplace, ev.delivery.date)
+    decision = decide(ev, seller, ev.delivery.date)
     return compute(decision.lines, ev.prices_include_vat, decision.exemptions).totals.tax_inclusive
 
 
@@ -158,7 +158,6 @@ def generate(
     count: int,
     seed: int,
     run: str,
-    marketplace: Marketplace,
     start: datetime | None = None,
 ) -> list[str]:
     """JSON lines of events: mostly valid orders, ~5 % bad ones, ~3 % delivered twice, ~1 % re-sent."""
@@ -176,7 +175,7 @@ def generate(
         export = seller.id == "atelier-bois" and rng.random() < 0.05
         event = _order(rng, seller, f"{run}-{i:06d}", occurred, b2b_fr, intra_eu, export)
         try:
-            event["payment"]["amount"] = str(_total(event, seller, marketplace))
+            event["payment"]["amount"] = str(_total(event, seller))
         except EventRefused:
             event["payment"]["amount"] = "1.00"
         event = _maybe_break(rng, event, kind)
@@ -306,7 +305,3 @@ def _maybe_break(rng: random.Random, event: dict[str, Any], kind: float) -> Any:
     elif flaw == "json":
         return {"type": "order.paid", "event_id": event["event_id"], "truncated": True}
     return event
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

@@ -156,10 +156,6 @@ class Document(Record):
         from issued_at), so PostgreSQL can compute the same value inside the numbering statement."""
         return chain_hash(self.prev_hash, self.body_hash(), self.number, self.issued_at)
 
-    @property
-    def vat_exempt(self) -> bool:
-        return all(b.category != "S" for b in self.vat_breakdown)
-
 
 # Fields set when the number is taken, inside the numbering transaction.
 STAMPED: set[str] = {"number", "seq", "issued_at", "issue_date", "due_date", "prev_hash", "hash"}

@@ -145,5 +145,4 @@ class OrderPaid(Model):
         return (self.delivery.address or self.buyer.address).country
 
 
-SaleEvent = OrderPaid
 EVENT_TYPES: dict[str, type[Model]] = {"order.paid": OrderPaid}

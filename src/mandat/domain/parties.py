@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
-from stdnum import luhn
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
@@ -150,10 +149,6 @@ class Seller(Frozen):
                 raise ValueError("a seller under the normal VAT regime needs its VAT id")
         return self
 
-    @property
-    def display_name(self) -> str:
-        return self.legal_name
-
 
 class Marketplace(Frozen):
     """The issuing agent ("tiers facturant", EXT-FR-FE-BG-05) acting under the sellers' mandates."""
@@ -164,7 +159,3 @@ class Marketplace(Frozen):
     siren: str = "732829320"
     vat_id: str = "FR44732829320"
     website: ShortText = "bricomarket.example"
-
-
-def luhn_ok(digits: str) -> bool:
-    return digits.isdigit() and luhn.is_valid(digits)

@@ -133,7 +133,7 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
     format_number(seller.invoice_series, seller.code, 1)  # a bad series format is refused before issuing
     check_mandate(seller, event)
     check_payment_status(event)
-    decision = decide(event, seller, marketplace, today)
+    decision = decide(event, seller, today)
     computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
     check_payment_amount(event, computed.totals.tax_inclusive)
     rules = decision.rules

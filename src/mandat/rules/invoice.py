@@ -18,7 +18,7 @@ from mandat.domain.calculation import TaxedLine, spread_discount
 from mandat.domain.documents import VatCategory
 from mandat.domain.events import Line, OrderPaid
 from mandat.domain.money import ZERO, q2
-from mandat.domain.parties import EU_COUNTRIES, Marketplace, Seller, valid_vat_id, vat_country
+from mandat.domain.parties import EU_COUNTRIES, Seller, valid_vat_id, vat_country
 from mandat.rules.errors import Rejected, Waiting
 
 HOME_WORKS = {"home_renovation": "certification_10", "energy_renovation": "certification_5_5"}
@@ -80,7 +80,7 @@ def check_payment_amount(event: OrderPaid, total: Decimal) -> None:
         )
 
 
-def decide(event: OrderPaid, seller: Seller, marketplace: Marketplace, day: date) -> Decision:
+def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     """Choose VAT category and rate for every line, the exemption texts and the mentions."""
     rules = rules_for_seller(seller)
     trace: list[str] = []

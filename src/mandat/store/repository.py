@@ -529,7 +529,3 @@ def pending_outbox(conn: Connection) -> int:
     return int(
         conn.execute(sa.select(sa.func.count()).select_from(outbox).where(outbox.c.status == "pending")).scalar_one()
     )
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False)
