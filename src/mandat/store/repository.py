@@ -508,7 +508,14 @@ def mark_rendered(conn: Connection, outbox_id: int, doc_id: str, pdf: tuple[str,
     conn.execute(
         documents.update()
         .where(documents.c.id == doc_id)
-        .values(render_status="rendered", pdf_key=pdf[0], pdf_sha256=pdf[1], xml_key=xml[0], xml_sha256=xml[1])
+        .values(
+            render_status="rendered",
+            rendered_at=utcnow(),
+            pdf_key=pdf[0],
+            pdf_sha256=pdf[1],
+            xml_key=xml[0],
+            xml_sha256=xml[1],
+        )
     )
     conn.execute(outbox.update().where(outbox.c.id == outbox_id).values(status="done", last_error=None))
 

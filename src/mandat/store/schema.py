@@ -80,6 +80,8 @@ documents = sa.Table(
     sa.Column("pdf_sha256", sa.String(64), nullable=True),
     sa.Column("xml_key", sa.String(300), nullable=True),
     sa.Column("xml_sha256", sa.String(64), nullable=True),
+    sa.Column("rendered_at", UTC_TS, nullable=True),  # when both files were stored (latency, webhooks)
+    sa.Column("corrects_id", sa.String(36), nullable=True, index=True),  # credit note -> the invoice it corrects
     sa.UniqueConstraint("seller_id", "series", "seq"),
     sa.UniqueConstraint("seller_id", "number"),
     sa.Index("ix_documents_seller_issued", "seller_id", "issued_at"),
@@ -98,4 +100,22 @@ outbox = sa.Table(
     sa.Column("created_at", UTC_TS, nullable=False),
     sa.UniqueConstraint("document_id", "task"),
     sa.Index("ix_outbox_claim", "status", "available_at"),
+)
+
+# One row per order once its fate is decided: invoiced (the invoice exists) or cancelled before any invoice.
+# The primary key is what serialises an invoice against a cancellation of the same order on both backends
+# (a unique key waits for the other transaction, whatever the snapshot). `credit_version` and `credited`
+# serialise the credit notes of one invoice: each credit note moves the version by one, optimistically.
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),  # marketplace:order_id
+    sa.Column("seller_id", sa.String(64), nullable=False, index=True),
+    sa.Column("order_id", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # invoiced | cancelled
+    sa.Column("invoice_id", sa.String(36), nullable=True),
+    sa.Column("event_id", sa.String(128), nullable=False),  # the event that decided the state
+    sa.Column("credit_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("credited", sa.Text, nullable=True),  # JSON: what the credit notes have taken, per line and rate
+    sa.Column("updated_at", UTC_TS, nullable=False),
 )
