@@ -138,3 +138,59 @@ HEAT_PUMP_LINES: list[dict[str, Any]] = [
         "tax_category": "energy_renovation",
     },
 ]
+
+
+def refund(
+    ref: str = "0001",
+    *,
+    refund_id: str = "R1",
+    scope: dict[str, Any] | None = None,
+    amount: Decimal | str = "0",
+    status: str = "refunded",
+    seller_id: str = "atelier-bois",
+    **extra: Any,
+) -> dict[str, Any]:
+    """An order.refunded event for the order of ``order(ref=ref)``; the amount is the caller's."""
+    return {
+        "type": "order.refunded",
+        "event_id": f"evt-{ref}-refund-{refund_id}",
+        "marketplace_id": "bricomarket-fr",
+        "order_id": f"CMD-{ref}",
+        "seller_id": seller_id,
+        "occurred_at": "2026-11-20T09:00:00+01:00",
+        "refund_id": refund_id,
+        "refund": scope or {"kind": "full"},
+        "reason": "Retour client",
+        "payment": _refund_payment(ref, refund_id, amount, status),
+        **extra,
+    }
+
+
+def cancellation(
+    ref: str = "0001", *, amount: Decimal | str | None = None, seller_id: str = "atelier-bois", **extra: Any
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "order.cancelled",
+        "event_id": f"evt-{ref}-cancel",
+        "marketplace_id": "bricomarket-fr",
+        "order_id": f"CMD-{ref}",
+        "seller_id": seller_id,
+        "occurred_at": "2026-11-20T09:00:00+01:00",
+        "reason": "Annulée par le client",
+        **extra,
+    }
+    if amount is not None:
+        event["payment"] = _refund_payment(ref, "cancel", amount, "refunded")
+    return event
+
+
+def _refund_payment(ref: str, refund_id: str, amount: Decimal | str, status: str) -> dict[str, Any]:
+    return {
+        "provider": "adyen",
+        "transaction_id": f"PSP-{ref}-{refund_id}",
+        "amount": str(amount),
+        "currency": "EUR",
+        "status": status,
+        "captured_at": "2026-11-20T09:01:00+01:00" if status == "refunded" else None,
+        "method": "card",
+    }

@@ -81,3 +81,11 @@ def test_concurrent_workers_for_one_seller_leave_no_gap_and_no_double(pg: Engine
     assert [r.seq for r in rows] == list(range(1, 151))
     assert all(a.issued_at <= b.issued_at for a, b in itertools.pairwise(rows))
     assert statuses == {"issued": 150, "duplicate": 50}
+
+
+def test_insert_ignore_tells_a_conflict_on_postgres(pg: Engine) -> None:
+    """A redelivered event must read as a duplicate on PostgreSQL too (rowcount is -1 there)."""
+    with pg.begin() as conn:
+        args = {"event_id": "e1", "event_type": "t", "seller_id": None, "order_id": None, "payload": "p"}
+        assert repo.add_to_inbox(conn, **args, status="pending") is True
+        assert repo.add_to_inbox(conn, **args, status="pending") is False

@@ -78,6 +78,8 @@ _MENTIONS_2025 = {
         ),
         Mention("no_discount", "Escompte pour paiement anticipé : néant.", "AAB"),
         Mention("paid", "Facture acquittée le {date} par {method} (transaction {transaction})."),
+        Mention("refunded", "Avoir remboursé le {date} par {method} (transaction {transaction})."),
+        Mention("corrects", "Avoir se rapportant à la facture n° {number} du {date}."),
         Mention("category_goods", "Catégorie de l'opération : livraison de biens"),
         Mention("category_services", "Catégorie de l'opération : prestation de services"),
         Mention("category_mixed", "Catégorie de l'opération : livraison de biens et prestation de services"),

@@ -137,12 +137,133 @@ class OrderPaid(Model):
             raise ValueError("timestamps need a timezone offset")
         return v
 
+    def order_key(self) -> str:
+        return order_key(self.marketplace_id, self.order_id)
+
     def idempotency_key(self) -> str:
-        return f"{self.marketplace_id}:{self.order_id}:invoice"
+        return f"{self.order_key()}:invoice"
 
     @property
     def deliver_to_country(self) -> str:
         return (self.delivery.address or self.buyer.address).country
 
 
-EVENT_TYPES: dict[str, type[Model]] = {"order.paid": OrderPaid}
+def order_key(marketplace_id: str, order_id: str) -> str:
+    """The identity of an order across its events (the ``orders`` ledger's key)."""
+    return f"{marketplace_id}:{order_id}"
+
+
+class RefundPayment(Model):
+    """Proof that money went back to the buyer: the credit note is issued once the refund is executed."""
+
+    provider: ShortText
+    transaction_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    amount: Amount
+    currency: Currency
+    status: Literal["refunded", "pending", "failed"]
+    captured_at: datetime | None = Field(default=None, description="when the refund was executed")
+    method: Literal["card", "transfer", "paypal", "wallet", "other"] = "card"
+
+
+class RefundedLine(Model):
+    """A line of the order, named by its ``sku`` or by its 1-based position ``line_no`` in ``order.paid``."""
+
+    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    line_no: Annotated[int, Field(ge=1, le=500)] | None = None
+    quantity: Quantity
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> RefundedLine:
+        if (self.sku is None) == (self.line_no is None):
+            raise ValueError("give either sku or line_no")
+        return self
+
+
+class RefundedAmount(Model):
+    """A free amount (goodwill gesture, price adjustment), VAT included, at one of the invoice's rates."""
+
+    vat_rate: Rate
+    amount: Annotated[Decimal, _max_decimals(2), Field(gt=0, le=Decimal("99999999.99"))]
+
+
+class FullRefund(Model):
+    kind: Literal["full"]
+
+
+class LinesRefund(Model):
+    kind: Literal["lines"]
+    lines: Annotated[list[RefundedLine], Field(max_length=500)] = []
+    shipping: bool = Field(default=False, description="also refund what remains of the shipping")
+
+    @model_validator(mode="after")
+    def _something(self) -> LinesRefund:
+        if not self.lines and not self.shipping:
+            raise ValueError("a lines refund needs lines or shipping")
+        return self
+
+
+class ShippingRefund(Model):
+    kind: Literal["shipping"]
+
+
+class AmountRefund(Model):
+    kind: Literal["amount"]
+    amounts: Annotated[list[RefundedAmount], Field(min_length=1, max_length=10)]
+    description: Text = "Geste commercial"
+
+
+RefundScope = Annotated[FullRefund | LinesRefund | ShippingRefund | AmountRefund, Field(discriminator="kind")]
+
+
+class _AfterSale(Model):
+    event_id: Identifier
+    marketplace_id: Identifier
+    order_id: Identifier
+    seller_id: Identifier
+    occurred_at: datetime
+    reason: Text | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("timestamps need a timezone offset")
+        return v
+
+    def order_key(self) -> str:
+        return order_key(self.marketplace_id, self.order_id)
+
+
+class OrderRefunded(_AfterSale):
+    """``order.refunded``: money went back to the buyer for all or part of an invoiced order.
+
+    Each refund has its own ``refund_id``: a redelivery or re-send of the same refund yields one
+    credit note. The credit note's total must equal ``payment.amount``.
+    """
+
+    type: Literal["order.refunded"]
+    refund_id: Identifier
+    refund: RefundScope
+    payment: RefundPayment
+
+    def idempotency_key(self) -> str:
+        return f"{self.order_key()}:refund:{self.refund_id}"
+
+
+class OrderCancelled(_AfterSale):
+    """``order.cancelled``: before the invoice, no invoice is ever issued for the order; after it, a
+    credit note for everything not credited yet, which needs the refund's ``payment``."""
+
+    type: Literal["order.cancelled"]
+    payment: RefundPayment | None = None
+
+    def idempotency_key(self) -> str:
+        return f"{self.order_key()}:cancel"
+
+
+SaleEvent = OrderPaid | OrderRefunded | OrderCancelled
+EVENT_TYPES: dict[str, type[SaleEvent]] = {
+    "order.paid": OrderPaid,
+    "order.refunded": OrderRefunded,
+    "order.cancelled": OrderCancelled,
+}

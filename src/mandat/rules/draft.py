@@ -40,6 +40,8 @@ class Draft:
     idempotency_key: str
     timezone: str
     fields: dict[str, Any]
+    order_key: str = ""  # marketplace:order, the orders ledger's key
+    corrects_id: str | None = None  # credit notes: the invoice's document id
 
     def number_for(self, seq: int) -> str:
         return format_number(self.series_format, self.seller_code, seq)
@@ -212,4 +214,5 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
         idempotency_key=event.idempotency_key(),
         timezone=rules.timezone,
         fields=fields,
+        order_key=event.order_key(),
     )

@@ -22,3 +22,9 @@ class Waiting(EventRefused):
     """The event is fine but not ready (payment not captured yet): retried later without operator action."""
 
     status = "waiting"
+
+
+class Cancelled(EventRefused):
+    """The order was cancelled before its invoice: the event ends without a document, and nothing is to fix."""
+
+    status = "cancelled"

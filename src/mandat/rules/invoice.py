@@ -16,7 +16,7 @@ from mandat.countries import rules_for
 from mandat.countries.base import CountryRules, Mention
 from mandat.domain.calculation import TaxedLine, spread_discount
 from mandat.domain.documents import VatCategory
-from mandat.domain.events import Line, OrderPaid
+from mandat.domain.events import Line, OrderPaid, SaleEvent
 from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import EU_COUNTRIES, Seller, valid_vat_id, vat_country
 from mandat.rules.errors import Rejected, Waiting
@@ -42,7 +42,7 @@ class Decision:
     trace: list[str] = field(default_factory=list)
 
 
-def check_mandate(seller: Seller, event: OrderPaid) -> None:
+def check_mandate(seller: Seller, event: SaleEvent) -> None:
     mandate = seller.mandate
     if mandate is None:
         raise Rejected("mandate_missing", f"seller {seller.id} has no billing mandate on record")

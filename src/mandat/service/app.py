@@ -16,11 +16,13 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from mandat.domain.credit import Credited, remaining
 from mandat.domain.documents import Document
-from mandat.domain.events import EVENT_TYPES, OrderPaid
+from mandat.domain.events import EVENT_TYPES, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
 from mandat.domain.parties import Marketplace, Seller
+from mandat.rules.credit_note import draft_credit_note
 from mandat.rules.draft import draft_invoice
-from mandat.rules.errors import EventRefused, Rejected
+from mandat.rules.errors import Cancelled, EventRefused, Rejected, Waiting
 from mandat.service.config import Settings
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, DirectoryBlobStore
@@ -49,6 +51,20 @@ def _validation_reason(exc: ValidationError) -> str:
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** max(attempts, 1), 3600))
+
+
+class _Raced(Exception):
+    """Another worker changed the order's state between our read and our write: start over."""
+
+
+def parse_event(payload: str) -> SaleEvent:
+    """The typed event for a stored payload; ValidationError or Rejected(event_type_unknown)."""
+    data = json.loads(payload)
+    model = EVENT_TYPES.get(str(data.get("type"))) if isinstance(data, dict) else None
+    if model is None:
+        kind = data.get("type") if isinstance(data, dict) else None
+        raise Rejected("event_type_unknown", f"unknown event type {kind!r}")
+    return model.model_validate(data)
 
 
 class Mandat:
@@ -137,22 +153,40 @@ class Mandat:
         if row is None:
             return "missing"
         try:
-            event = OrderPaid.model_validate_json(row.payload)
+            event = parse_event(row.payload)
         except ValidationError as exc:
             return self._outcome(row_id, "rejected", "invalid_event", _validation_reason(exc))
+        except Rejected as exc:
+            return self._outcome(row_id, "rejected", exc.code, exc.reason)
+        if isinstance(event, OrderPaid):
+            return self._issue_invoice(row, event)
+        return self._issue_credit_note(row, event)
+
+    def _refused(self, row: repo.InboxRow, exc: EventRefused) -> str:
+        retry = None
+        if exc.status == "waiting":
+            # A refund waiting for its invoice is woken when the invoice is issued; the backoff is the
+            # safety net. A payment not captured yet is a matter of hours: retry slowly.
+            retry = backoff(row.attempts) * (1 if exc.code == "invoice_pending" else 30)
+        return self._outcome(row.id, exc.status, exc.code, exc.reason, retry)
+
+    def _issue_invoice(self, row: repo.InboxRow, event: OrderPaid) -> str:
+        row_id = row.id
         try:
             with self.reader.connect() as conn:
                 existing = repo.find_by_key(conn, event.idempotency_key())
                 seller = repo.get_seller(conn, event.seller_id)
+                order = repo.get_order(conn, event.order_key()) if existing is None else None
             if existing is not None:
                 return self._done(row_id, existing, row.event_id)
+            if order is not None and order.state == "cancelled":
+                raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
             if seller is None:
                 raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
             today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
             draft = draft_invoice(event, seller, self.marketplace, today)
         except EventRefused as exc:
-            retry = backoff(row.attempts) * 30 if exc.status == "waiting" else None
-            return self._outcome(row_id, exc.status, exc.code, exc.reason, retry)
+            return self._refused(row, exc)
         except Exception as exc:  # a bug or an outage: retried, then left for an operator
             log.exception("event %s failed", row.event_id)
             return self._failed(row_id, row.attempts, exc)
@@ -162,18 +196,97 @@ class Mandat:
                 status = "issued" if created or doc.event_id == row.event_id else "duplicate"
                 repo.set_inbox_outcome(conn, row_id, status, document_id=doc.id)
             return status
+        except Cancelled as exc:
+            return self._refused(row, exc)
         except IntegrityError:
-            # Another worker issued the same order concurrently (redelivery, re-send): its
-            # document won the UNIQUE idempotency key and our transaction, counter included,
-            # rolled back. Point this event at the winner.
+            # Another worker issued the same order concurrently (redelivery, re-send): its document
+            # won the UNIQUE idempotency key and our transaction, counter included, rolled back. Or a
+            # cancellation claimed the order first (orders primary key). Point this event at the winner.
             with self.reader.connect() as conn:
                 winner = repo.find_by_key(conn, draft.idempotency_key)
-            if winner is None:
-                return self._failed(row_id, row.attempts, RuntimeError("integrity error without a document"))
-            return self._done(row_id, winner, row.event_id)
+                order = repo.get_order(conn, draft.order_key)
+            if winner is not None:
+                return self._done(row_id, winner, row.event_id)
+            if order is not None and order.state == "cancelled":
+                reason = f"order cancelled by event {order.event_id} before its invoice"
+                return self._refused(row, Cancelled("order_cancelled", reason))
+            return self._failed(row_id, row.attempts, RuntimeError("integrity error without a document"))
         except Exception as exc:
             log.exception("issuing %s failed", row.event_id)
             return self._failed(row_id, row.attempts, exc)
+
+    def _issue_credit_note(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
+        """Refunds and cancellations: a credit note against the order's invoice, or the order closed.
+
+        The credit state of the invoice moves by compare-and-set on the orders row, in the same
+        transaction as the number: two refunds of one invoice processed at once cannot both take
+        the same remainder; the loser recomputes against the new state.
+        """
+        for _ in range(8):
+            try:
+                outcome = self._try_credit_note(row, event)
+            except EventRefused as exc:
+                return self._refused(row, exc)
+            except _Raced:
+                continue
+            except Exception as exc:
+                log.exception("event %s failed", row.event_id)
+                return self._failed(row.id, row.attempts, exc)
+            return outcome
+        return self._failed(row.id, row.attempts, RuntimeError("the invoice's credit state kept changing"))
+
+    def _try_credit_note(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
+        key = event.order_key()
+        with self.reader.connect() as conn:
+            existing = repo.find_by_key(conn, event.idempotency_key())
+            seller = repo.get_seller(conn, event.seller_id)
+            order = repo.get_order(conn, key) if existing is None else None
+        if existing is not None:
+            return self._done(row.id, existing, row.event_id)
+        if seller is None:
+            raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
+        cancel = isinstance(event, OrderCancelled)
+        if order is None:
+            if not cancel:
+                raise Waiting("invoice_pending", f"order {event.order_id} has no invoice yet: the refund waits for it")
+            with self.engine.begin() as conn:
+                if repo.cancel_before_invoice(conn, key, seller.id, event.order_id, event.event_id):
+                    repo.set_inbox_outcome(
+                        conn,
+                        row.id,
+                        "cancelled",
+                        reason_code="order_cancelled",
+                        reason="cancelled before invoicing: no invoice will be issued for this order",
+                    )
+                    return "cancelled"
+            raise _Raced  # the order got its invoice (or another cancellation) meanwhile
+        if order.state == "cancelled":
+            if cancel:
+                return self._outcome(
+                    row.id, "duplicate", "order_cancelled", f"order already cancelled by event {order.event_id}"
+                )
+            raise Rejected("order_cancelled", f"order cancelled by event {order.event_id}: there is no invoice")
+        with self.reader.connect() as conn:
+            invoice = repo.get_document(conn, doc_id=order.invoice_id)
+        assert invoice is not None, f"orders row {key} points to a missing invoice"
+        credited = Credited.from_json(order.credited)
+        today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
+        if cancel and remaining(invoice, credited).total == 0:
+            return self._outcome(
+                row.id, "cancelled", "order_cancelled", f"invoice {invoice.number} is already fully credited"
+            )
+        draft, after = draft_credit_note(event, invoice, credited, seller, self.marketplace, today)
+        try:
+            with self.engine.begin() as conn:
+                if not repo.advance_credit(conn, key, order.credit_version, after.to_json()):
+                    raise _Raced
+                doc, created = repo.issue_document(conn, draft, repo.utcnow())
+                if not created:
+                    raise _Raced  # the same refund was issued meanwhile: undo our take, find it next round
+                repo.set_inbox_outcome(conn, row.id, "issued", document_id=doc.id)
+        except IntegrityError as exc:
+            raise _Raced from exc  # the same refund won the UNIQUE idempotency key
+        return "issued"
 
     def _done(self, row_id: int, doc: Document, event_id: str) -> str:
         status = "issued" if doc.event_id == event_id else "duplicate"

@@ -3,7 +3,9 @@
 Per series: numbers 1..N with no gap and no duplicate, issue times never going
 backwards, the hash chain intact (every record re-hashed from its stored JSON),
 and every rendered file present with its recorded sha256. Across the inbox:
-every issued event points to a document.
+every issued event points to a document. Per invoice: its credit notes name it
+(number and date), never credit more than it holds, per line (quantity, net,
+gross) or per VAT rate, and agree with the orders ledger.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from mandat.domain.credit import Credited, remaining
+from mandat.domain.documents import Document
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, sha256
 from mandat.store.schema import documents, inbox
@@ -45,10 +49,17 @@ class AuditReport:
     file_problems: list[str] = field(default_factory=list)
     unrendered: int = 0
     inbox_problems: list[str] = field(default_factory=list)
+    credited_invoices: int = 0
+    credit_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(s.ok for s in self.series) and not self.file_problems and not self.inbox_problems
+        return (
+            all(s.ok for s in self.series)
+            and not self.file_problems
+            and not self.inbox_problems
+            and not self.credit_problems
+        )
 
 
 def audit(engine: Engine, blobs: BlobStore, check_files: bool = True) -> AuditReport:
@@ -99,7 +110,40 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True) -> AuditRe
             .where(inbox.c.status.in_(("issued", "duplicate")), documents.c.id.is_(None))
         ).scalars()
         report.inbox_problems = [f"event {e} marked issued without a document" for e in orphans]
+        by_invoice = repo.credit_notes_by_invoice(conn)
+        ledger = repo.ledger(conn)
+        for invoice_id, notes in by_invoice.items():
+            report.credited_invoices += 1
+            invoice = repo.get_document(conn, doc_id=invoice_id)
+            entry = ledger.get(invoice_id)
+            report.credit_problems += credit_problems(invoice, notes, entry.credited if entry else None)
     return report
+
+
+def credit_problems(invoice: Document | None, notes: list[Document], ledger: str | None) -> list[str]:
+    """Over-credit and inconsistencies of one invoice's credit notes, recomputed from the records alone."""
+    names = ", ".join(n.number for n in notes)
+    if invoice is None or invoice.kind != "invoice":
+        return [f"credit notes {names} correct a document that is not an issued invoice"]
+    out = [
+        f"{n.number} names {n.corrects} instead of {invoice.number} of {invoice.issue_date}"
+        for n in notes
+        if n.corrects is None or (n.corrects.number, n.corrects.issue_date) != (invoice.number, invoice.issue_date)
+    ]
+    state = Credited.from_credit_notes(invoice, notes)
+    for ln in invoice.lines:
+        taken = state.lines.get(ln.id)
+        if taken and (taken.quantity > ln.quantity or taken.net > ln.net_amount or taken.gross > ln.gross_amount):
+            out.append(f"{invoice.number} line {ln.id} credited beyond its amount by {names}")
+    left = remaining(invoice, state)
+    for (category, rate), net in left.net.items():
+        if net < 0 or left.gross[(category, rate)] < 0:
+            out.append(f"{invoice.number} VAT {category} {rate}% credited beyond its total by {names}")
+    if sum(n.totals.tax_inclusive for n in notes) > invoice.totals.tax_inclusive:
+        out.append(f"{invoice.number} credited beyond its total by {names}")
+    if ledger is not None and Credited.from_json(ledger) != state:
+        out.append(f"{invoice.number}: the orders ledger disagrees with its credit notes {names}")
+    return out
 
 
 def _close(s: SeriesAudit, last_seq: int, last_hash: str, heads: dict[tuple[str, str], tuple[int, str]]) -> None:

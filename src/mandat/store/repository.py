@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
 from mandat.rules.draft import Draft
-from mandat.store.schema import documents, inbox, outbox, sellers, series
+from mandat.rules.errors import Cancelled
+from mandat.store.schema import documents, inbox, orders, outbox, sellers, series
 
 GENESIS_HASH = "0" * 64
 
@@ -38,12 +39,16 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def insert_ignore(conn: Connection, table: sa.Table, values: dict[str, Any], key: Sequence[str]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted."""
+    """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted.
+
+    Judged by RETURNING, not rowcount: on PostgreSQL SQLAlchemy adds an implicit RETURNING for
+    autoincrement keys, and rowcount then reads -1 (true) even when nothing was inserted.
+    """
     if conn.dialect.name == "postgresql":
         stmt: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
     else:
         stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(key))
-    return bool(conn.execute(stmt).rowcount)
+    return conn.execute(stmt.returning(sa.literal(1))).first() is not None
 
 
 # --- sellers -----------------------------------------------------------------------------------
@@ -281,6 +286,7 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
     existing = find_by_key(conn, draft.idempotency_key)
     if existing is not None:
         return existing, False
+    invoice = draft.kind == "invoice"
     insert_ignore(
         conn,
         series,
@@ -288,12 +294,17 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
         ["seller_id", "series"],
     )
     if conn.dialect.name == "postgresql":
+        # The orders row is inserted by the same statement: a cancellation that claimed the order
+        # first makes it fail on the primary key (IntegrityError), whatever the snapshot saw.
         doc = _issue_postgres(conn, draft)
         if doc is None:  # a concurrent transaction committed this order first
             winner = find_by_key(conn, draft.idempotency_key)
             assert winner is not None
             return winner, False
         return doc, True
+    if invoice:
+        # SQLite: BEGIN IMMEDIATE made this transaction the only writer, so the check cannot race.
+        _refuse_if_cancelled(conn, draft.order_key)
     row = conn.execute(
         series.update()
         .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
@@ -327,6 +338,7 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
             hash=doc.hash,
             prev_hash=doc.prev_hash,
             render_status="pending",
+            corrects_id=draft.corrects_id,
         )
     )
     conn.execute(
@@ -334,7 +346,119 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
             document_id=doc.id, task="render", status="pending", attempts=0, available_at=now, created_at=now
         )
     )
+    if invoice:
+        conn.execute(
+            orders.insert().values(
+                key=draft.order_key,
+                seller_id=doc.seller_id,
+                order_id=doc.order_id,
+                state="invoiced",
+                invoice_id=doc.id,
+                event_id=doc.event_id,
+                credit_version=0,
+                updated_at=now,
+            )
+        )
+        conn.execute(_wake_stmt(doc.order_id, now))
     return doc, True
+
+
+def _refuse_if_cancelled(conn: Connection, key: str) -> None:
+    order = get_order(conn, key)
+    if order is not None and order.state == "cancelled":
+        raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
+
+
+def _wake_stmt(order_id: str, now: datetime) -> Any:
+    """Refunds and cancellations waiting for this order's invoice become runnable now, not at their backoff."""
+    return (
+        inbox.update()
+        .where(inbox.c.order_id == order_id, inbox.c.status == "waiting", inbox.c.reason_code == "invoice_pending")
+        .values(available_at=now)
+    )
+
+
+# --- orders ledger ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    key: str
+    state: str  # invoiced | cancelled
+    invoice_id: str | None
+    event_id: str
+    credit_version: int
+    credited: str | None
+
+
+def get_order(conn: Connection, key: str) -> OrderRow | None:
+    r = conn.execute(
+        sa.select(
+            orders.c.key,
+            orders.c.state,
+            orders.c.invoice_id,
+            orders.c.event_id,
+            orders.c.credit_version,
+            orders.c.credited,
+        ).where(orders.c.key == key)
+    ).first()
+    return OrderRow(**r._asdict()) if r else None
+
+
+def cancel_before_invoice(conn: Connection, key: str, seller_id: str, order_id: str, event_id: str) -> bool:
+    """Close an order that has no invoice; False if the order already has a fate (invoiced or cancelled)."""
+    return insert_ignore(
+        conn,
+        orders,
+        {
+            "key": key,
+            "seller_id": seller_id,
+            "order_id": order_id,
+            "state": "cancelled",
+            "invoice_id": None,
+            "event_id": event_id,
+            "credit_version": 0,
+            "updated_at": utcnow(),
+        },
+        ["key"],
+    )
+
+
+def advance_credit(conn: Connection, key: str, version: int, credited: str) -> bool:
+    """Record a credit note's take, if nobody credited this invoice since ``version`` was read."""
+    res = conn.execute(
+        orders.update()
+        .where(orders.c.key == key, orders.c.credit_version == version, orders.c.state == "invoiced")
+        .values(credit_version=version + 1, credited=credited, updated_at=utcnow())
+    )
+    return bool(res.rowcount)
+
+
+def credit_notes_by_invoice(conn: Connection) -> dict[str, list[Document]]:
+    out: dict[str, list[Document]] = {}
+    rows = conn.execute(
+        sa.select(documents.c.corrects_id, documents.c.data)
+        .where(documents.c.corrects_id.is_not(None))
+        .order_by(documents.c.corrects_id, documents.c.issued_at)
+    )
+    for invoice_id, data in rows:
+        out.setdefault(invoice_id, []).append(document_from_row(data))
+    return out
+
+
+def ledger(conn: Connection) -> dict[str, OrderRow]:
+    """Orders ledger rows of invoiced orders, by invoice id."""
+    rows = conn.execute(
+        sa.select(
+            orders.c.key,
+            orders.c.state,
+            orders.c.invoice_id,
+            orders.c.event_id,
+            orders.c.credit_version,
+            orders.c.credited,
+        ).where(orders.c.state == "invoiced")
+    )
+    return {r.invoice_id: OrderRow(**r._asdict()) for r in rows}
 
 
 # One statement: lock the series row (only if the order has no document yet), stamp the issue time
@@ -369,17 +493,24 @@ WITH prev AS (
     RETURNING hashed.*
 ), doc AS (
     INSERT INTO documents (id, seller_id, series, seq, number, kind, idempotency_key, order_id, event_id,
-                           issued_at, total, data, hash, prev_hash, render_status)
+                           issued_at, total, data, hash, prev_hash, render_status, corrects_id)
     SELECT :id, :seller_id, :series, seq, number, :kind, :key, :order_id, :event_id, issued_at, :total,
            (CAST(:body AS jsonb) || jsonb_build_object(
                'seq', seq, 'number', number, 'issued_at', iso, 'issue_date', issue_date::text,
                'due_date', CASE WHEN :due THEN issue_date::text END, 'prev_hash', prev_hash, 'hash', hash))::text,
-           hash, prev_hash, 'pending'
+           hash, prev_hash, 'pending', :corrects_id
     FROM head
     RETURNING id, data
 ), task AS (
     INSERT INTO outbox (document_id, task, status, attempts, available_at, created_at)
     SELECT id, 'render', 'pending', 0, now(), now() FROM doc
+), claim AS (
+    INSERT INTO orders (key, seller_id, order_id, state, invoice_id, event_id, credit_version, updated_at)
+    SELECT :order_key, :seller_id, :order_id, 'invoiced', id, :event_id, 0, now() FROM doc WHERE :invoice
+), wake AS (
+    UPDATE inbox SET available_at = now()
+    WHERE :invoice AND order_id = :order_id AND status = 'waiting' AND reason_code = 'invoice_pending'
+      AND EXISTS (SELECT 1 FROM doc)
 )
 SELECT data FROM doc
 """)
@@ -409,6 +540,9 @@ def _issue_postgres(conn: Connection, draft: Draft) -> Document | None:
             "total": Decimal(body["totals"]["tax_inclusive"]),
             "body": json.dumps(body, ensure_ascii=False),
             "due": draft.due_on_issue,
+            "corrects_id": draft.corrects_id,
+            "order_key": draft.order_key,
+            "invoice": draft.kind == "invoice",
         },
     ).scalar()
     if data is None:

@@ -33,9 +33,9 @@ inbox = sa.Table(
     sa.Column("event_id", sa.String(128), nullable=False, unique=True),
     sa.Column("event_type", sa.String(40), nullable=False),
     sa.Column("seller_id", sa.String(64), nullable=True, index=True),
-    sa.Column("order_id", sa.String(64), nullable=True),
+    sa.Column("order_id", sa.String(64), nullable=True, index=True),  # wakes refunds waiting for an invoice
     sa.Column("payload", sa.Text, nullable=False),  # exactly as received, kept even when invalid
-    # pending -> processing -> issued | duplicate | rejected | waiting | failed
+    # pending -> processing -> issued | duplicate | rejected | waiting | failed | cancelled
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("reason_code", sa.String(40), nullable=True),
     sa.Column("reason", sa.Text, nullable=True),
@@ -119,3 +119,4 @@ orders = sa.Table(
     sa.Column("credited", sa.Text, nullable=True),  # JSON: what the credit notes have taken, per line and rate
     sa.Column("updated_at", UTC_TS, nullable=False),
 )
+

@@ -30,10 +30,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_orders")),
     )
     op.create_index(op.f("ix_orders_seller_id"), "orders", ["seller_id"], unique=False)
+    op.create_index(op.f("ix_inbox_order_id"), "inbox", ["order_id"], unique=False)
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("corrects_id", sa.String(length=36), nullable=True))
         batch.create_index(batch.f("ix_documents_corrects_id"), ["corrects_id"], unique=False)
+    # Invoices issued before this revision: their order is "invoiced" (key = idempotency key minus ":invoice").
+    op.execute(
+        "INSERT INTO orders (key, seller_id, order_id, state, invoice_id, event_id, credit_version, updated_at) "
+        "SELECT substr(idempotency_key, 1, length(idempotency_key) - 8), seller_id, order_id, 'invoiced', id, "
+        "event_id, 0, issued_at FROM documents WHERE kind = 'invoice'"
+    )
 
 
 def downgrade() -> None:
@@ -41,5 +48,6 @@ def downgrade() -> None:
         batch.drop_index(batch.f("ix_documents_corrects_id"))
         batch.drop_column("corrects_id")
         batch.drop_column("rendered_at")
+    op.drop_index(op.f("ix_inbox_order_id"), table_name="inbox")
     op.drop_index(op.f("ix_orders_seller_id"), table_name="orders")
     op.drop_table("orders")
