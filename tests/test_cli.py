@@ -79,3 +79,22 @@ def test_sellers_import_json_and_csv_then_ingest(tmp_path: Path) -> None:
     assert "1 pending" in out
     assert "1 rejected" in out
     assert "audit passed" in run("audit", "--home", home)
+
+
+def test_refund_shows_on_the_invoice_and_in_the_audit(tmp_path: Path) -> None:
+    from tests.factories import refund
+
+    home = str(tmp_path / "data")
+    run("sellers", "import", str(_sellers_file(tmp_path)), "--home", home)
+    scope = {"kind": "lines", "lines": [{"sku": "ABJ-COMPOST-40", "quantity": "1"}]}
+    events = tmp_path / "events.jsonl"
+    # The refund comes first: it waits for the invoice and is issued right after it.
+    events.write_text(json.dumps(refund(scope=scope, amount="8.90")) + "\n" + json.dumps(order()) + "\n")
+    out = run("ingest", str(events), "--home", home)
+    assert "credit notes" in out
+    shown = run("show", "A-ABJ-000001", "--home", home)
+    assert "corrects invoice F-ABJ-000001" in shown and "Retour client" in shown
+    invoice = " ".join(run("show", "F-ABJ-000001", "--home", home).split())
+    assert "credited by A-ABJ-000001" in invoice and "left to credit: 136.80 EUR" in invoice
+    audit = " ".join(run("audit", "--home", home).split())
+    assert "1 invoices with credit notes, 0 credited beyond" in audit and "audit passed" in audit

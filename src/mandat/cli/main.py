@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
@@ -212,6 +213,8 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
         f"issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}"
     )
     console.print(f"seller {doc.seller.name} ({doc.seller_id}), buyer {doc.buyer.name}, order {doc.order_id}")
+    if doc.corrects is not None:
+        console.print(f"corrects invoice {doc.corrects.number} of {doc.corrects.issue_date} — reason: {doc.reason}")
     table = Table("line", "description", "qty", "unit price excl. VAT", "net", "VAT")
     for ln in doc.lines:
         table.add_row(
@@ -228,11 +231,27 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
     console.print(f"  total excl. VAT {t.tax_exclusive}, VAT {t.tax_total}, total {t.tax_inclusive} {doc.currency}")
     for m in doc.mentions:
         console.print(f"  · {m.text}")
+    if doc.kind == "invoice":
+        _show_credits(service, doc)
     if rows and rows[0].pdf_key:
         console.print(f"PDF  {service.blobs.location(rows[0].pdf_key)}")
         console.print(f"XML  {service.blobs.location(rows[0].xml_key or '')}")
     else:
         console.print("files not rendered yet (run `mandat worker --until-idle`)")
+
+
+def _show_credits(service: Mandat, invoice: Document) -> None:
+    from mandat.domain.credit import Credited, remaining
+    from mandat.store import repository as repo
+
+    with service.engine.connect() as conn:
+        notes = repo.credit_notes_by_invoice(conn, invoice.id).get(invoice.id, [])
+    if not notes:
+        return
+    left = remaining(invoice, Credited.from_credit_notes(invoice, notes))
+    for n in notes:
+        console.print(f"  credited by {n.number} of {n.issue_date}: {n.totals.tax_inclusive} {n.currency} ({n.reason})")
+    console.print(f"  left to credit: {left.total} {invoice.currency}")
 
 
 @app.command()
@@ -261,7 +280,11 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
         f"{report.documents} documents, {report.files_checked} files checked, "
         f"{len(report.file_problems)} file problems, {report.unrendered} not rendered yet"
     )
-    for problem in report.file_problems[:20] + report.inbox_problems[:20]:
+    console.print(
+        f"{report.credited_invoices} invoices with credit notes, "
+        f"{len(report.credit_problems)} credited beyond the invoice or inconsistent"
+    )
+    for problem in report.file_problems[:20] + report.inbox_problems[:20] + report.credit_problems[:20]:
         console.print(f"[red]{problem}[/red]")
     if not report.ok:
         raise typer.Exit(1)
@@ -271,7 +294,9 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
 @events_app.command("list")
 def events_list(
     home: HomeOpt = None,
-    status: Annotated[str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed, cancelled")
+    ] = None,
     limit: int = 50,
 ) -> None:
     """List received events, e.g. the rejected ones with their reasons."""
@@ -347,19 +372,21 @@ def summary(service: Mandat, seconds: float, issued_now: int = 0) -> None:
         statuses = repo.count_inbox_by_status(conn)
         reasons = repo.count_reasons(conn, "rejected")
         docs = list(repo.document_rows(conn))
-        sample = docs[-1] if docs else None
+        sample = next((d for d in reversed(docs) if d.kind == "credit_note"), docs[-1] if docs else None)
     table = Table("outcome", "events", title="mandat — events and documents")
-    for status in ("issued", "duplicate", "rejected", "waiting", "failed", "pending", "processing"):
+    for status in ("issued", "duplicate", "cancelled", "rejected", "waiting", "failed", "pending", "processing"):
         if statuses.get(status):
             table.add_row(status, str(statuses[status]))
     for code, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
         table.add_row(f"  rejected: {code}", str(n))
     table.add_row("documents stored", str(len(docs)))
+    table.add_row("  invoices", str(sum(1 for d in docs if d.kind == "invoice")))
+    table.add_row("  credit notes", str(sum(1 for d in docs if d.kind == "credit_note")))
     table.add_row("rendered (PDF/A-3 + CII)", str(sum(1 for d in docs if d.render_status == "rendered")))
     if seconds:
         table.add_row("seconds (issue + render)", f"{seconds:.1f}")
         table.add_row("documents this run", str(issued_now))
-        table.add_row("invoices / s", f"{issued_now / seconds:.0f}")
+        table.add_row("documents / s", f"{issued_now / seconds:.0f}")
     console.print(table)
     console.print(f"documents: {service.settings.blob_url}")
     console.print(f"database:  {service.engine.url.render_as_string(hide_password=True)}")

@@ -1,4 +1,6 @@
-"""Realistic order.paid events: B2C, B2B, franchise, intra-EU, exports, several VAT rates, bad events."""
+"""Realistic events: orders (B2C, B2B, franchise, intra-EU, exports, several VAT rates), bad events, and
+after-sales: partial and full refunds, goodwill gestures, cancellations before and after the invoice,
+a refund that arrives before its order, and a refund whose amount is wrong."""
 
 from __future__ import annotations
 
@@ -9,8 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from mandat.domain.calculation import compute
+from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
+from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid
-from mandat.domain.parties import Seller
+from mandat.domain.parties import Marketplace, Seller
+from mandat.rules.draft import draft_invoice
 from mandat.rules.errors import EventRefused
 from mandat.rules.invoice import decide
 
@@ -180,12 +185,133 @@ def generate(
             event["payment"]["amount"] = "1.00"
         event = _maybe_break(rng, event, kind)
         line = json.dumps(event, ensure_ascii=False)
+        after = _after_sales(rng, event, seller) if kind > 0.05 or _is_pending(event) else []
+        if after and rng.random() < 0.05:  # a refund overtaking its order in the queue: it waits for the invoice
+            out.append(after.pop(0))
         out.append(line)
         if rng.random() < 0.03:  # at-least-once delivery: the same event again
             out.append(line)
         if rng.random() < 0.01 and isinstance(event, dict) and "event_id" in event:  # producer re-send, new id
             out.append(json.dumps({**event, "event_id": event["event_id"] + "-r"}, ensure_ascii=False))
+        out.extend(after)
     return out
+
+
+def _is_pending(event: Any) -> bool:
+    return isinstance(event, dict) and event.get("payment", {}).get("status") == "authorized"
+
+
+def _invoice(event: dict[str, Any], seller: Seller) -> Document | None:
+    """The invoice mandat will issue for ``event`` (numbering aside), to price refunds as the marketplace does."""
+    try:
+        paid = OrderPaid.model_validate(event)
+        draft = draft_invoice(paid, seller, Marketplace(), paid.delivery.date)
+    except (EventRefused, ValueError):
+        return None
+    return draft.finalize(seq=1, issued_at=paid.occurred_at, prev_hash="0" * 64)
+
+
+def _after_sales(rng: random.Random, event: dict[str, Any], seller: Seller) -> list[str]:
+    """About 12 % of orders get refunds or a cancellation, priced against their invoice to the cent."""
+    occurred = datetime.fromisoformat(event["occurred_at"]) + timedelta(days=3)
+    base = {
+        "marketplace_id": event["marketplace_id"],
+        "order_id": event["order_id"],
+        "seller_id": event["seller_id"],
+    }
+    if _is_pending(event):  # the payment never gets captured: cancelled before any invoice
+        if rng.random() < 0.5:
+            return [
+                _dump(
+                    {
+                        **base,
+                        "type": "order.cancelled",
+                        "event_id": event["event_id"] + "-cancel",
+                        "occurred_at": occurred.isoformat(),
+                        "reason": "Paiement non abouti",
+                    }
+                )
+            ]
+        return []
+    roll = rng.random()
+    if roll > 0.12:
+        return []
+    invoice = _invoice(event, seller)
+    if invoice is None:
+        return []
+    state = Credited()
+    out: list[str] = []
+
+    def refund(refund_id: str, scope: dict[str, Any], request: CreditRequest, reason: str, off: str = "0") -> None:
+        nonlocal state
+        try:
+            plan = plan_credit(invoice, state, request)
+        except CreditError:  # e.g. "the rest" of a one-unit order already refunded
+            return
+        state = plan.credited
+        amount = plan.totals.tax_inclusive + Decimal(off)
+        out.append(
+            _dump(
+                {
+                    **base,
+                    "type": "order.refunded",
+                    "event_id": f"{event['event_id']}-{refund_id}",
+                    "occurred_at": occurred.isoformat(),
+                    "refund_id": refund_id,
+                    "refund": scope,
+                    "reason": reason,
+                    "payment": _refund_payment(event, refund_id, amount, occurred),
+                }
+            )
+        )
+
+    goods = [ln for ln in invoice.lines if ln.sku != "SHIPPING"]
+    pick = rng.randrange(len(goods))
+    qty = Decimal(1) if goods[pick].quantity > 1 else goods[pick].quantity
+    one_line = {"kind": "lines", "lines": [{"line_no": pick + 1, "quantity": str(qty)}]}
+    if roll < 0.05:
+        refund("RMB1", one_line, CreditRequest(lines={goods[pick].id: qty}), "Retour client : article défectueux")
+    elif roll < 0.07:
+        refund("RMB1", one_line, CreditRequest(lines={goods[pick].id: qty}), "Retour partiel")
+        refund("RMB2", {"kind": "full"}, CreditRequest(full=True), "Retour du reste de la commande")
+    elif roll < 0.08:
+        rate = goods[0].vat_rate
+        if goods[0].gross_amount >= 10:
+            gesture = {"kind": "amount", "amounts": [{"vat_rate": str(rate), "amount": "5.00"}]}
+            refund("GESTE", gesture, CreditRequest(amounts=[(rate, Decimal("5.00"))]), "Colis livré en retard")
+    elif roll < 0.11:
+        plan = plan_credit(invoice, state, CreditRequest(full=True))
+        out.append(
+            _dump(
+                {
+                    **base,
+                    "type": "order.cancelled",
+                    "event_id": event["event_id"] + "-cancel",
+                    "occurred_at": occurred.isoformat(),
+                    "reason": "Annulée par le client après facturation",
+                    "payment": _refund_payment(event, "cancel", plan.totals.tax_inclusive, occurred),
+                }
+            )
+        )
+    else:  # the marketplace refunds a cent too much: rejected with both figures, for an operator
+        refund("RMB1", one_line, CreditRequest(lines={goods[pick].id: qty}), "Retour client", off="0.01")
+    return out
+
+
+def _refund_payment(event: dict[str, Any], refund_id: str, amount: Decimal, when: datetime) -> dict[str, Any]:
+    return {
+        "provider": event["payment"]["provider"],
+        "transaction_id": f"{event['payment']['transaction_id']}-{refund_id}",
+        "amount": str(amount),
+        "currency": "EUR",
+        "status": "refunded",
+        "captured_at": (when + timedelta(minutes=5)).isoformat(),
+        "method": event["payment"]["method"],
+    }
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _order(

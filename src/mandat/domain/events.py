@@ -267,3 +267,14 @@ EVENT_TYPES: dict[str, type[SaleEvent]] = {
     "order.refunded": OrderRefunded,
     "order.cancelled": OrderCancelled,
 }
+
+
+if __name__ == "__main__":  # regenerate docs/<type>.schema.json
+    import json
+    import sys
+    from pathlib import Path
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
+    for name, model in EVENT_TYPES.items():
+        schema = json.dumps(model.model_json_schema(mode="validation"), indent=2, ensure_ascii=False)
+        (out / f"{name}.schema.json").write_text(schema + "\n", encoding="utf-8")

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from mandat.service.app import Mandat
 
 # Final outcomes for which another delivery of the message would change nothing.
-ACKNOWLEDGED = frozenset({"issued", "duplicate", "rejected", "waiting"})
+ACKNOWLEDGED = frozenset({"issued", "duplicate", "rejected", "waiting", "cancelled"})
 
 log = logging.getLogger("mandat")
 

@@ -434,13 +434,17 @@ def advance_credit(conn: Connection, key: str, version: int, credited: str) -> b
     return bool(res.rowcount)
 
 
-def credit_notes_by_invoice(conn: Connection) -> dict[str, list[Document]]:
+def credit_notes_by_invoice(conn: Connection, invoice_id: str | None = None) -> dict[str, list[Document]]:
+    """Credit notes grouped by the invoice they correct (all invoices, or one)."""
     out: dict[str, list[Document]] = {}
-    rows = conn.execute(
+    q = (
         sa.select(documents.c.corrects_id, documents.c.data)
         .where(documents.c.corrects_id.is_not(None))
-        .order_by(documents.c.corrects_id, documents.c.issued_at)
+        .order_by(documents.c.corrects_id, documents.c.issued_at, documents.c.seq)
     )
+    if invoice_id is not None:
+        q = q.where(documents.c.corrects_id == invoice_id)
+    rows = conn.execute(q)
     for invoice_id, data in rows:
         out.setdefault(invoice_id, []).append(document_from_row(data))
     return out
