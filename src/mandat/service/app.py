@@ -21,7 +21,7 @@ from mandat.domain.documents import Document
 from mandat.domain.events import EVENT_TYPES, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
 from mandat.domain.parties import Marketplace, Seller
 from mandat.rules.credit_note import draft_credit_note
-from mandat.rules.draft import draft_invoice
+from mandat.rules.draft import Draft, draft_invoice
 from mandat.rules.errors import Cancelled, EventRefused, Rejected, Waiting
 from mandat.service.config import Settings
 from mandat.store import repository as repo
@@ -339,38 +339,140 @@ class Mandat:
     # --- render ----------------------------------------------------------------------------
 
     def render_pending(self, limit: int = 50) -> int:
+        """Render documents whose render task is due (crash recovery, or documents issued elsewhere)."""
         with self.engine.begin() as conn:
             claimed = repo.claim_outbox(conn, "render", limit, self.lease)
+        if not claimed:
+            return 0
+        with self.reader.connect() as conn:
+            data = repo.documents_data(conn, [doc_id for _, doc_id in claimed])
+        docs = []
         for outbox_id, doc_id in claimed:
-            self.render_one(outbox_id, doc_id)
+            try:
+                docs.append(repo.document_from_row(data[doc_id]))
+            except Exception as exc:  # a record that does not parse is for an operator, not a crash loop
+                log.exception("document %s unreadable", doc_id)
+                with self.engine.begin() as conn:
+                    repo.mark_outbox_error(conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=True)
+        self.render_documents(docs)
         return len(claimed)
 
-    def render_one(self, outbox_id: int, doc_id: str) -> None:
+    def render_documents(self, docs: list[Document]) -> None:
+        """Render committed records, store the files (write-once, durable), then record them: one commit.
+
+        A batch that fails is retried document by document, so that one bad record cannot hold back
+        the others; its render task stays pending and is retried with backoff.
+        """
         from mandat.render.document import render_document
 
+        if not docs:
+            return
         try:
-            with self.reader.connect() as conn:
-                doc = repo.document_from_row(repo.document_data(conn, doc_id))
-            rendered = render_document(doc)
-            base = f"{doc.seller_id}/{doc.series}/{doc.number}"
-            pdf_sha = self.blobs.put(f"{base}.pdf", rendered.pdf, "application/pdf")
-            xml_sha = self.blobs.put(f"{base}.xml", rendered.xml, "application/xml")
+            blobs: list[tuple[str, bytes, str]] = []
+            for doc in docs:
+                rendered = render_document(doc)
+                base = f"{doc.seller_id}/{doc.series}/{doc.number}"
+                blobs += [
+                    (f"{base}.pdf", rendered.pdf, "application/pdf"),
+                    (f"{base}.xml", rendered.xml, "application/xml"),
+                ]
+            digests = self.blobs.put_many(blobs)
+            marks = [
+                (doc.id, (blobs[2 * i][0], digests[2 * i]), (blobs[2 * i + 1][0], digests[2 * i + 1]))
+                for i, doc in enumerate(docs)
+            ]
             with self.engine.begin() as conn:
-                repo.mark_rendered(conn, outbox_id, doc_id, (f"{base}.pdf", pdf_sha), (f"{base}.xml", xml_sha))
+                repo.mark_rendered_many(conn, marks)
         except Exception as exc:
-            log.exception("rendering %s failed", doc_id)
+            if len(docs) > 1:
+                for doc in docs:
+                    self.render_documents([doc])
+                return
+            log.exception("rendering %s failed", docs[0].id)
             with self.engine.begin() as conn:
-                repo.mark_outbox_error(conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=False)
+                repo.mark_render_error(conn, docs[0].id, f"{type(exc).__name__}: {exc}", backoff(1))
 
     # --- one step of a worker ---------------------------------------------------------------
 
     def work_once(self, batch: int = 50) -> tuple[int, int]:
-        """Claim and process a batch of events, then render what is pending; (events, renders)."""
+        """Claim and process a batch of events, render what they issued and what else is due; (events, renders)."""
         ids = self.claim(batch)
-        for row_id in ids:
-            self.process(row_id)
+        issued = self.process_batch(ids) if ids else []
+        self.render_documents(issued)
         renders = self.render_pending(batch)
-        return len(ids), renders
+        return len(ids), len(issued) + renders
+
+    def process_batch(self, row_ids: list[int]) -> list[Document]:
+        """Decide a batch of claimed events and issue their invoices together; returns the new documents.
+
+        Drafts are computed outside any transaction. On SQLite the invoices of the batch are then
+        numbered in one transaction (``repo.issue_many``): one commit, one fsync, for the batch. On
+        PostgreSQL each invoice keeps its own one-statement transaction (a series lock is never held
+        across documents). Refunds, cancellations and whatever the batch path leaves out (a second
+        event for the same order, a race) go through ``process``, one by one. The render tasks of the
+        returned documents are delayed by one lease: the caller renders them now, and the task is only
+        the safety net if it dies first.
+        """
+        with self.reader.connect() as conn:
+            rows = repo.get_inbox_many(conn, row_ids)
+        sellers: dict[str, Seller | None] = {}
+        prepared: list[tuple[repo.InboxRow, Draft]] = []
+        singles: list[int] = []
+        today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
+        events: list[tuple[repo.InboxRow, OrderPaid]] = []
+        for row in rows:
+            try:
+                events.append((row, OrderPaid.model_validate_json(row.payload)))
+            except ValidationError as exc:
+                if row.event_type == "order.paid":
+                    self._outcome(row.id, "rejected", "invalid_event", _validation_reason(exc))
+                else:
+                    singles.append(row.id)  # refunds and cancellations (or an unknown type)
+        # An order that already has its fate (invoiced, cancelled) is for the one-by-one path, which
+        # tells a duplicate from a cancelled order before looking at the payment.
+        with self.reader.connect() as conn:
+            decided = repo.known_orders(conn, [e.order_key() for _, e in events])
+        for row, event in events:
+            if event.order_key() in decided:
+                singles.append(row.id)
+                continue
+            try:
+                if event.seller_id not in sellers:
+                    with self.reader.connect() as conn:
+                        sellers[event.seller_id] = repo.get_seller(conn, event.seller_id)
+                seller = sellers[event.seller_id]
+                if seller is None:
+                    raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
+                prepared.append((row, draft_invoice(event, seller, self.marketplace, today)))
+            except EventRefused as exc:
+                self._refused(row, exc)
+            except Exception:  # the one-by-one path retries, logs and counts attempts
+                singles.append(row.id)
+        issued: list[Document] = []
+        if prepared and self.engine.dialect.name == "sqlite":
+            try:
+                with self.engine.begin() as conn:
+                    docs = repo.issue_many(conn, [d for _, d in prepared], repo.utcnow(), self.lease)
+                    repo.set_issued_many(conn, [(prepared[i][0].id, "issued", doc.id) for i, doc in docs.items()])
+            except Exception:
+                log.exception("batch issue failed; issuing one by one")
+                docs = {}
+            issued += docs.values()
+            singles += [row.id for i, (row, _) in enumerate(prepared) if i not in docs]
+        else:
+            for row, draft in prepared:
+                try:
+                    with self.engine.begin() as conn:
+                        doc, created = repo.issue_document(conn, draft, repo.utcnow(), self.lease)
+                        if not created:
+                            raise _Raced
+                        repo.set_inbox_outcome(conn, row.id, "issued", document_id=doc.id)
+                    issued.append(doc)
+                except Exception:  # a duplicate, a race, a cancellation: the one-by-one path sorts it out
+                    singles.append(row.id)
+        for row_id in sorted(singles):
+            self.process(row_id)
+        return issued
 
     # --- replay ----------------------------------------------------------------------------
 

@@ -156,6 +156,32 @@ def get_inbox(conn: Connection, *, event_id: str | None = None, row_id: int | No
     return _inbox_row(r) if r else None
 
 
+def get_inbox_many(conn: Connection, row_ids: Sequence[int]) -> list[InboxRow]:
+    rows = conn.execute(sa.select(inbox).where(inbox.c.id.in_(row_ids)).order_by(inbox.c.id))
+    return [_inbox_row(r) for r in rows]
+
+
+def set_issued_many(conn: Connection, outcomes: Sequence[tuple[int, str, str]]) -> None:
+    """(inbox row id, status, document id) for a batch, in one executemany."""
+    if not outcomes:
+        return
+    now = utcnow()
+    conn.execute(
+        inbox.update()
+        .where(inbox.c.id == sa.bindparam("row_id"))
+        .values(
+            status=sa.bindparam("new_status"),
+            document_id=sa.bindparam("doc_id"),
+            reason_code=None,
+            reason=None,
+            updated_at=now,
+            available_at=now,
+            claimed_by=None,
+        ),
+        [{"row_id": r, "new_status": st, "doc_id": d} for r, st, d in outcomes],
+    )
+
+
 def list_inbox(conn: Connection, status: str | None = None, limit: int = 100) -> list[InboxRow]:
     q = sa.select(inbox).order_by(inbox.c.id).limit(limit)
     if status:
@@ -275,13 +301,17 @@ def find_by_key(conn: Connection, key: str) -> Document | None:
     return document_from_row(data) if data else None
 
 
-def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Document, bool]:
+def issue_document(
+    conn: Connection, draft: Draft, now: datetime, render_after: timedelta = timedelta(0)
+) -> tuple[Document, bool]:
     """Take the next number of the seller's series and store the document; (document, created).
 
     Runs inside the caller's transaction, which must do nothing slow after it but commit.
     On SQLite the transaction began with BEGIN IMMEDIATE, so it is the only writer. On
     PostgreSQL one statement locks the series row, stamps, hashes and inserts, so the lock
     is never held across a client round trip (only until the commit that follows).
+    ``render_after`` delays the render task when the caller renders the document itself right
+    after the commit: the task is then only the safety net should the caller die first.
     """
     existing = find_by_key(conn, draft.idempotency_key)
     if existing is not None:
@@ -296,7 +326,7 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
     if conn.dialect.name == "postgresql":
         # The orders row is inserted by the same statement: a cancellation that claimed the order
         # first makes it fail on the primary key (IntegrityError), whatever the snapshot saw.
-        doc = _issue_postgres(conn, draft)
+        doc = _issue_postgres(conn, draft, render_after)
         if doc is None:  # a concurrent transaction committed this order first
             winner = find_by_key(conn, draft.idempotency_key)
             assert winner is not None
@@ -343,7 +373,12 @@ def issue_document(conn: Connection, draft: Draft, now: datetime) -> tuple[Docum
     )
     conn.execute(
         outbox.insert().values(
-            document_id=doc.id, task="render", status="pending", attempts=0, available_at=now, created_at=now
+            document_id=doc.id,
+            task="render",
+            status="pending",
+            attempts=0,
+            available_at=now + render_after,
+            created_at=now,
         )
     )
     if invoice:
@@ -378,6 +413,129 @@ def _wake_stmt(order_id: str, now: datetime) -> Any:
     )
 
 
+def issue_many(
+    conn: Connection, drafts: Sequence[Draft], now: datetime, render_after: timedelta
+) -> dict[int, Document]:
+    """SQLite: issue a batch of invoices in the caller's BEGIN IMMEDIATE transaction; {draft index: document}.
+
+    The same steps as ``issue_document``, grouped: one read of the known keys, of the cancelled orders
+    and of each series head, numbers assigned in order per series in Python (this transaction is the
+    only writer), then one executemany per table. A draft left out (already issued, cancelled, a
+    second draft for the same order in the batch, or not an invoice) is for ``issue_document``, one
+    by one, after this transaction. One commit for the batch instead of one per document: on SQLite
+    with synchronous=FULL each commit is an fsync.
+    """
+    assert conn.dialect.name == "sqlite", "PostgreSQL issues one statement per document"
+    keys = [d.idempotency_key for d in drafts]
+    known_keys = set(
+        conn.execute(sa.select(documents.c.idempotency_key).where(documents.c.idempotency_key.in_(keys))).scalars()
+    )
+    closed = {
+        k for (k,) in conn.execute(sa.select(orders.c.key).where(orders.c.key.in_([d.order_key for d in drafts])))
+    }
+    heads: dict[tuple[str, str], tuple[int, datetime | None, str]] = {}
+    issued: dict[int, Document] = {}
+    seen: set[str] = set()
+    for i, draft in enumerate(drafts):
+        if draft.kind != "invoice" or draft.idempotency_key in known_keys | seen or draft.order_key in closed:
+            continue
+        seen.add(draft.idempotency_key)
+        head_key = (draft.seller_id, draft.series)
+        if head_key not in heads:
+            row = conn.execute(
+                sa.select(series.c.last_seq, series.c.last_issued_at, series.c.last_hash).where(
+                    series.c.seller_id == draft.seller_id, series.c.series == draft.series
+                )
+            ).first()
+            if row is None:
+                conn.execute(
+                    series.insert().values(
+                        seller_id=draft.seller_id, series=draft.series, last_seq=0, last_hash=GENESIS_HASH
+                    )
+                )
+                heads[head_key] = (0, None, GENESIS_HASH)
+            else:
+                heads[head_key] = (row.last_seq, as_utc(row.last_issued_at), row.last_hash)
+        seq, last, prev = heads[head_key]
+        issued_at = max(now, last) if last else now
+        doc = draft.finalize(seq=seq + 1, issued_at=issued_at, prev_hash=prev)
+        heads[head_key] = (doc.seq, issued_at, doc.hash)
+        issued[i] = doc
+    if not issued:
+        return issued
+    docs = list(issued.values())
+    conn.execute(
+        documents.insert(),
+        [
+            {
+                "id": doc.id,
+                "seller_id": doc.seller_id,
+                "series": doc.series,
+                "seq": doc.seq,
+                "number": doc.number,
+                "kind": doc.kind,
+                "idempotency_key": doc.idempotency_key,
+                "order_id": doc.order_id,
+                "event_id": doc.event_id,
+                "issued_at": doc.issued_at,
+                "total": doc.totals.tax_inclusive,
+                "data": doc.model_dump_json(),
+                "hash": doc.hash,
+                "prev_hash": doc.prev_hash,
+                "render_status": "pending",
+                "corrects_id": None,
+            }
+            for doc in docs
+        ],
+    )
+    conn.execute(
+        outbox.insert(),
+        [
+            {
+                "document_id": doc.id,
+                "task": "render",
+                "status": "pending",
+                "attempts": 0,
+                "available_at": now + render_after,
+                "created_at": now,
+            }
+            for doc in docs
+        ],
+    )
+    conn.execute(
+        orders.insert(),
+        [
+            {
+                "key": drafts[i].order_key,
+                "seller_id": doc.seller_id,
+                "order_id": doc.order_id,
+                "state": "invoiced",
+                "invoice_id": doc.id,
+                "event_id": doc.event_id,
+                "credit_version": 0,
+                "updated_at": now,
+            }
+            for i, doc in issued.items()
+        ],
+    )
+    for (seller_id, series_name), (seq, last, head_hash) in heads.items():
+        conn.execute(
+            series.update()
+            .where(series.c.seller_id == seller_id, series.c.series == series_name)
+            .values(last_seq=seq, last_issued_at=last, last_hash=head_hash)
+        )
+    conn.execute(
+        inbox.update()
+        .where(
+            inbox.c.order_id.in_([doc.order_id for doc in docs]),
+            inbox.c.status == "waiting",
+            inbox.c.reason_code == "invoice_pending",
+        )
+        .values(available_at=now)
+    )
+    return issued
+
+
 # --- orders ledger ---------------------------------------------------------------------------
 
 
@@ -403,6 +561,13 @@ def get_order(conn: Connection, key: str) -> OrderRow | None:
         ).where(orders.c.key == key)
     ).first()
     return OrderRow(**r._asdict()) if r else None
+
+
+def known_orders(conn: Connection, keys: Sequence[str]) -> set[str]:
+    """The keys among ``keys`` of orders already invoiced or cancelled."""
+    if not keys:
+        return set()
+    return set(conn.execute(sa.select(orders.c.key).where(orders.c.key.in_(keys))).scalars())
 
 
 def cancel_before_invoice(conn: Connection, key: str, seller_id: str, order_id: str, event_id: str) -> bool:
@@ -507,7 +672,7 @@ WITH prev AS (
     RETURNING id, data
 ), task AS (
     INSERT INTO outbox (document_id, task, status, attempts, available_at, created_at)
-    SELECT id, 'render', 'pending', 0, now(), now() FROM doc
+    SELECT id, 'render', 'pending', 0, now() + make_interval(secs => :render_after), now() FROM doc
 ), claim AS (
     INSERT INTO orders (key, seller_id, order_id, state, invoice_id, event_id, credit_version, updated_at)
     SELECT :order_key, :seller_id, :order_id, 'invoiced', id, :event_id, 0, now() FROM doc WHERE :invoice
@@ -520,7 +685,7 @@ SELECT data FROM doc
 """)
 
 
-def _issue_postgres(conn: Connection, draft: Draft) -> Document | None:
+def _issue_postgres(conn: Connection, draft: Draft, render_after: timedelta) -> Document | None:
     import uuid
 
     doc_id = str(uuid.uuid4())
@@ -547,6 +712,7 @@ def _issue_postgres(conn: Connection, draft: Draft) -> Document | None:
             "corrects_id": draft.corrects_id,
             "order_key": draft.order_key,
             "invoice": draft.kind == "invoice",
+            "render_after": render_after.total_seconds(),
         },
     ).scalar()
     if data is None:
@@ -642,20 +808,45 @@ def claim_outbox(conn: Connection, task: str, limit: int, lease: timedelta) -> l
     return sorted((r.id, r.document_id) for r in conn.execute(stmt))
 
 
-def mark_rendered(conn: Connection, outbox_id: int, doc_id: str, pdf: tuple[str, str], xml: tuple[str, str]) -> None:
+def mark_rendered_many(conn: Connection, rendered: Sequence[tuple[str, tuple[str, str], tuple[str, str]]]) -> None:
+    """(document id, (pdf key, sha256), (xml key, sha256)) for a batch; closes their render tasks."""
+    if not rendered:
+        return
+    now = utcnow()
     conn.execute(
         documents.update()
-        .where(documents.c.id == doc_id)
+        .where(documents.c.id == sa.bindparam("doc_id"))
         .values(
             render_status="rendered",
-            rendered_at=utcnow(),
-            pdf_key=pdf[0],
-            pdf_sha256=pdf[1],
-            xml_key=xml[0],
-            xml_sha256=xml[1],
-        )
+            rendered_at=now,
+            pdf_key=sa.bindparam("pdf_key"),
+            pdf_sha256=sa.bindparam("pdf_sha"),
+            xml_key=sa.bindparam("xml_key"),
+            xml_sha256=sa.bindparam("xml_sha"),
+        ),
+        [
+            {"doc_id": d, "pdf_key": pdf[0], "pdf_sha": pdf[1], "xml_key": xml[0], "xml_sha": xml[1]}
+            for d, pdf, xml in rendered
+        ],
     )
-    conn.execute(outbox.update().where(outbox.c.id == outbox_id).values(status="done", last_error=None))
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.document_id == sa.bindparam("doc_id"), outbox.c.task == "render")
+        .values(status="done", last_error=None),
+        [{"doc_id": d} for d, _, _ in rendered],
+    )
+
+
+def mark_render_error(conn: Connection, doc_id: str, error: str, retry_after: timedelta) -> None:
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.document_id == doc_id, outbox.c.task == "render")
+        .values(status="pending", last_error=error[:2000], available_at=utcnow() + retry_after)
+    )
+
+
+def documents_data(conn: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
+    return dict(conn.execute(sa.select(documents.c.id, documents.c.data).where(documents.c.id.in_(doc_ids))).all())
 
 
 def mark_outbox_error(conn: Connection, outbox_id: int, error: str, retry_after: timedelta, give_up: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from mandat.store.blobs import BlobConflict
@@ -89,6 +90,16 @@ class S3BlobStore:
         if hashlib.sha256(self.get(key)).hexdigest() != digest:
             raise BlobConflict(f"{self.location(key)} already exists with other content")
         return digest
+
+    def put_many(self, blobs: Sequence[tuple[str, bytes, str]]) -> list[str]:
+        """S3 has no batch PUT; uploads run side by side (each is durable when its call returns)."""
+        if len(blobs) <= 1:
+            return [self.put(*b) for b in blobs]
+        from concurrent.futures import ThreadPoolExecutor
+
+        _ = self.client  # created once, before the threads share it (boto3 clients are thread-safe)
+        with ThreadPoolExecutor(max_workers=min(8, len(blobs))) as pool:
+            return list(pool.map(lambda b: self.put(*b), blobs))
 
     def get(self, key: str) -> bytes:
         from botocore.exceptions import ClientError
