@@ -93,8 +93,11 @@ def test_refund_shows_on_the_invoice_and_in_the_audit(tmp_path: Path) -> None:
     out = run("ingest", str(events), "--home", home)
     assert "credit notes" in out
     shown = run("show", "A-ABJ-000001", "--home", home)
-    assert "corrects invoice F-ABJ-000001" in shown and "Retour client" in shown
+    assert "corrects invoice F-ABJ-000001" in shown
+    assert "Retour client" in shown
     invoice = " ".join(run("show", "F-ABJ-000001", "--home", home).split())
-    assert "credited by A-ABJ-000001" in invoice and "left to credit: 136.80 EUR" in invoice
+    assert "credited by A-ABJ-000001" in invoice
+    assert "left to credit: 136.80 EUR" in invoice
     audit = " ".join(run("audit", "--home", home).split())
-    assert "1 invoices with credit notes, 0 credited beyond" in audit and "audit passed" in audit
+    assert "1 invoices with credit notes, 0 credited beyond" in audit
+    assert "audit passed" in audit

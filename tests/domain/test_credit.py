@@ -125,7 +125,8 @@ def test_partial_refunds_never_over_credit_and_a_final_full_refund_leaves_zero(d
         try:
             plan = plan_credit(inv, state, request)
         except CreditError as exc:
-            assert exc.code in ("over_credit", "nothing_to_credit")
+            if exc.code not in ("over_credit", "nothing_to_credit"):
+                raise
             continue
         note = as_credit_note(inv, (plan.lines, plan.breakdown, plan.totals), len(notes) + 1)
         check_reconciles(note)
@@ -133,10 +134,13 @@ def test_partial_refunds_never_over_credit_and_a_final_full_refund_leaves_zero(d
         state = plan.credited
         assert Credited.from_credit_notes(inv, notes) == state  # the ledger can be rebuilt from the records
         left = remaining(inv, state)
-        assert all(v >= 0 for v in left.net.values()) and all(v >= 0 for v in left.gross.values())
+        assert all(v >= 0 for v in left.net.values())
+        assert all(v >= 0 for v in left.gross.values())
         for ln in inv.lines:
             taken = state.lines.get(ln.id, Taken())
-            assert taken.quantity <= ln.quantity and taken.net <= ln.net_amount and taken.gross <= ln.gross_amount
+            assert taken.quantity <= ln.quantity
+            assert taken.net <= ln.net_amount
+            assert taken.gross <= ln.gross_amount
 
     left_before = remaining(inv, state)
     if left_before.total == 0:
@@ -176,7 +180,8 @@ def test_credit_notes_xml_passes_en16931_and_br_fr(data: st.DataObject) -> None:
         try:
             plan = plan_credit(inv, state, request)
         except CreditError as exc:
-            assert exc.code in ("over_credit", "nothing_to_credit")  # tiny invoices
+            if exc.code not in ("over_credit", "nothing_to_credit"):  # tiny invoices
+                raise
             continue
         state = plan.credited
         plans.append(plan)

@@ -15,8 +15,8 @@ from mandat.domain.credit import Credited, CreditRequest, plan_credit, remaining
 from mandat.domain.documents import Document
 from mandat.service.app import Mandat
 from mandat.service.audit import audit
-from mandat.store import repository as repo
 from mandat.service.config import Settings
+from mandat.store import repository as repo
 from tests.factories import cancellation, order, refund
 from tests.service.test_flow import drain, statuses
 from tests.store.test_postgres import pg  # noqa: F401  (fixture)
@@ -80,8 +80,17 @@ def test_partial_then_shipping_then_full_refund_ends_at_exactly_zero(service: Ma
     send(service, order(shipping="4.90"))
     inv = invoice_of(service)
     one_bag = CreditRequest(lines={"1": Decimal(1)})
-    assert send(service, refund(refund_id="R1", scope={"kind": "lines", "lines": [{"sku": "ABJ-COMPOST-40",
-                "quantity": "1"}]}, amount=price(service, one_bag))) == "issued"
+    assert (
+        send(
+            service,
+            refund(
+                refund_id="R1",
+                scope={"kind": "lines", "lines": [{"sku": "ABJ-COMPOST-40", "quantity": "1"}]},
+                amount=price(service, one_bag),
+            ),
+        )
+        == "issued"
+    )
     ship = CreditRequest(lines={"3": Decimal(1)})
     assert send(service, refund(refund_id="R2", scope={"kind": "shipping"}, amount=price(service, ship))) == "issued"
     rest = price(service, CreditRequest(full=True))
@@ -93,7 +102,8 @@ def test_partial_then_shipping_then_full_refund_ends_at_exactly_zero(service: Ma
     assert all(n.type_code == "381" and n.kind == "credit_note" for n in notes)
     assert sum(n.totals.tax_inclusive for n in notes) == inv.totals.tax_inclusive
     left = remaining(inv, Credited.from_credit_notes(inv, notes))
-    assert set(left.net.values()) == {Decimal(0)} and set(left.gross.values()) == {Decimal(0)}
+    assert set(left.net.values()) == {Decimal(0)}
+    assert set(left.gross.values()) == {Decimal(0)}
     for b in inv.vat_breakdown:  # every rate back to exactly zero, VAT included
         credited_vat = sum(nb.tax_amount for n in notes for nb in n.vat_breakdown if nb.rate == b.rate)
         assert credited_vat == b.tax_amount
@@ -122,7 +132,8 @@ def test_refund_amount_must_match_the_credit_note(service: Mandat) -> None:
     scope = {"kind": "lines", "lines": [{"sku": "ABJ-COMPOST-40", "quantity": "1"}]}
     assert send(service, refund(scope=scope, amount="9.00")) == "rejected"
     row = event_row(service, "evt-0001-refund-R1")
-    assert row.reason_code == "refund_amount" and "8.90" in (row.reason or "")
+    assert row.reason_code == "refund_amount"
+    assert "8.90" in (row.reason or "")
     # The operator corrects the amount and replays: one credit note.
     fixed = refund(scope=scope, amount="8.90")
     assert service.replay(row.event_id, json.dumps(fixed))
@@ -138,7 +149,8 @@ def test_refund_before_its_invoice_waits_then_is_credited(service: Mandat) -> No
     send(service, order())  # the invoice is issued and wakes the waiting refund
     assert event_row(service, early["event_id"]).status == "issued"
     (note,) = credit_notes(service)
-    assert note.corrects is not None and note.corrects.number == "F-ABJ-000001"
+    assert note.corrects is not None
+    assert note.corrects.number == "F-ABJ-000001"
     assert note.totals.tax_inclusive == Decimal("119.00")
 
 
@@ -207,7 +219,9 @@ def test_goodwill_amount_then_full_refund_keeps_each_rate_at_zero(service: Manda
     assert send(service, refund(refund_id="R2", amount=rest)) == "issued"
     notes = credit_notes(service)
     adjustment = [ln for ln in notes[1].lines if ln.sku == "ADJUSTMENT"]
-    assert len(adjustment) == 1 and adjustment[0].net_amount < 0 and adjustment[0].quantity == -1
+    assert len(adjustment) == 1
+    assert adjustment[0].net_amount < 0
+    assert adjustment[0].quantity == -1
     assert remaining(inv, credited(service)).total == 0
     assert audit(service.engine, service.blobs).ok
 
@@ -249,21 +263,27 @@ def test_issued_credit_note_renders_with_its_mentions_and_valid_xml(service: Man
     (note,) = credit_notes(service)
     with service.engine.connect() as conn:
         row = next(r for r in repo.document_rows(conn) if r.id == note.id)
-    assert row.render_status == "rendered" and row.pdf_key and row.xml_key
+    assert row.render_status == "rendered"
+    assert row.pdf_key
+    assert row.xml_key
     xml = service.blobs.get(row.xml_key)
     from mandat.render.validate import validate
 
     report = validate(xml, br_fr=True)
     assert report.valid, report.errors
-    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and inv.number.encode() in xml
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml
+    assert inv.number.encode() in xml
     text = " ".join(pdf_text(service.blobs.get(row.pdf_key)).split())
-    assert "AVOIR" in text.upper() and inv.number in text
+    assert "AVOIR" in text.upper()
+    assert inv.number in text
     codes = {m.code for m in note.mentions}
     assert {"mandate_credit", "corrects", "refunded", "late_penalty", "recovery_indemnity", "no_discount"} <= codes
-    assert "paid" not in codes and "mandate" not in codes
+    assert "paid" not in codes
+    assert "mandate" not in codes
     for m in note.mentions:
         assert " ".join(m.text.split()) in text, m.code
-    assert note.buyer == inv.buyer and note.seller.siren == inv.seller.siren
+    assert note.buyer == inv.buyer
+    assert note.seller.siren == inv.seller.siren
 
 
 def test_audit_catches_an_invoice_credited_twice(service: Mandat) -> None:
@@ -275,7 +295,8 @@ def test_audit_catches_an_invoice_credited_twice(service: Mandat) -> None:
     notes = credit_notes(service)
     assert credit_problems(inv, notes, credited(service).to_json()) == []
     doubled = credit_problems(inv, notes * 2, credited(service).to_json())
-    assert any("beyond" in p for p in doubled) and any("ledger disagrees" in p for p in doubled)
+    assert any("beyond" in p for p in doubled)
+    assert any("ledger disagrees" in p for p in doubled)
 
 
 def test_concurrent_refunds_of_one_invoice_never_over_credit(service: Mandat) -> None:

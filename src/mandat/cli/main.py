@@ -395,5 +395,9 @@ def summary(service: Mandat, seconds: float, issued_now: int = 0) -> None:
     console.print("next:      mandat audit   ·   mandat events list --status rejected")
 
 
+from mandat.cli.api import register  # noqa: E402  (the HTTP API's commands: serve, keys, webhooks)
+
+register(app)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

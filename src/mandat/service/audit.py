@@ -62,7 +62,8 @@ class AuditReport:
         )
 
 
-def audit(engine: Engine, blobs: BlobStore, check_files: bool = True) -> AuditReport:
+def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id: str | None = None) -> AuditReport:
+    """Audit every series (or one seller's), the inbox and the credits; read-only."""
     report = AuditReport(series=[])
     with engine.connect() as conn:
         heads = repo.series_heads(conn)
@@ -70,7 +71,7 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True) -> AuditRe
         prev_seq = 0
         prev_hash = repo.GENESIS_HASH
         prev_time: datetime | None = None
-        for row in repo.document_rows(conn):
+        for row in repo.document_rows(conn, seller_id):
             if current is None or (current.seller_id, current.series) != (row.seller_id, row.series):
                 if current is not None:
                     _close(current, prev_seq, prev_hash, heads)
@@ -104,13 +105,17 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True) -> AuditRe
                         report.file_problems.append(f"{row.number}: {key} missing or checksum differs")
         if current is not None:
             _close(current, prev_seq, prev_hash, heads)
-        orphans = conn.execute(
+        orphans_q = (
             sa.select(inbox.c.event_id)
             .select_from(inbox.outerjoin(documents, documents.c.id == inbox.c.document_id))
             .where(inbox.c.status.in_(("issued", "duplicate")), documents.c.id.is_(None))
-        ).scalars()
-        report.inbox_problems = [f"event {e} marked issued without a document" for e in orphans]
-        by_invoice = repo.credit_notes_by_invoice(conn)
+        )
+        if seller_id is not None:
+            orphans_q = orphans_q.where(inbox.c.seller_id == seller_id)
+        report.inbox_problems = [
+            f"event {e} marked issued without a document" for e in conn.execute(orphans_q).scalars()
+        ]
+        by_invoice = repo.credit_notes_by_invoice(conn, seller_id=seller_id)
         ledger = repo.ledger(conn)
         for invoice_id, notes in by_invoice.items():
             report.credited_invoices += 1

@@ -599,8 +599,10 @@ def advance_credit(conn: Connection, key: str, version: int, credited: str) -> b
     return bool(res.rowcount)
 
 
-def credit_notes_by_invoice(conn: Connection, invoice_id: str | None = None) -> dict[str, list[Document]]:
-    """Credit notes grouped by the invoice they correct (all invoices, or one)."""
+def credit_notes_by_invoice(
+    conn: Connection, invoice_id: str | None = None, seller_id: str | None = None
+) -> dict[str, list[Document]]:
+    """Credit notes grouped by the invoice they correct (all invoices, one seller's, or one)."""
     out: dict[str, list[Document]] = {}
     q = (
         sa.select(documents.c.corrects_id, documents.c.data)
@@ -609,6 +611,8 @@ def credit_notes_by_invoice(conn: Connection, invoice_id: str | None = None) -> 
     )
     if invoice_id is not None:
         q = q.where(documents.c.corrects_id == invoice_id)
+    if seller_id is not None:
+        q = q.where(documents.c.seller_id == seller_id)
     rows = conn.execute(q)
     for invoice_id, data in rows:
         out.setdefault(invoice_id, []).append(document_from_row(data))

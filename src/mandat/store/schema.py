@@ -80,7 +80,8 @@ documents = sa.Table(
     sa.Column("pdf_sha256", sa.String(64), nullable=True),
     sa.Column("xml_key", sa.String(300), nullable=True),
     sa.Column("xml_sha256", sa.String(64), nullable=True),
-    sa.Column("rendered_at", UTC_TS, nullable=True),  # when both files were stored (latency, webhooks)
+    # When both files were stored: latency figures, and where the webhook dispatcher resumes.
+    sa.Column("rendered_at", UTC_TS, nullable=True, index=True),
     sa.Column("corrects_id", sa.String(36), nullable=True, index=True),  # credit note -> the invoice it corrects
     sa.UniqueConstraint("seller_id", "series", "seq"),
     sa.UniqueConstraint("seller_id", "number"),
@@ -120,3 +121,75 @@ orders = sa.Table(
     sa.Column("updated_at", UTC_TS, nullable=False),
 )
 
+# --- HTTP API (issue 5) ------------------------------------------------------------------------
+
+# API keys: the token `mdt_<id>_<secret>` is shown once; only its sha256 is kept, looked up by id and
+# compared in constant time. A seller key is bound to one seller.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),  # operator | seller | auditor
+    sa.Column("seller_id", sa.String(64), nullable=True, index=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UTC_TS, nullable=False),
+    sa.Column("revoked_at", UTC_TS, nullable=True),
+)
+
+# Endpoints the marketplace registered; the secret signs every delivery, so it is kept as is.
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("secret", sa.String(100), nullable=False),
+    sa.Column("event_types", sa.String(200), nullable=False),  # comma-separated: document.issued,event.rejected
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTC_TS, nullable=False),
+    sa.Column("updated_at", UTC_TS, nullable=False),
+)
+
+# One row per (endpoint, fact told): the unique key makes enqueueing idempotent across dispatchers.
+# Deliveries sharing an `order_key` (one document and its credit notes, one event) go out in id order.
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("webhook_id", sa.String(36), nullable=False),
+    sa.Column("event_key", sa.String(200), nullable=False),  # e.g. document.issued:<document id>
+    sa.Column("event_type", sa.String(40), nullable=False),
+    sa.Column("subject", sa.String(128), nullable=False),  # the document id or the event id
+    sa.Column("order_key", sa.String(200), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),  # the exact body, identical on every attempt
+    sa.Column("status", sa.String(16), nullable=False),  # pending | delivered | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UTC_TS, nullable=False),
+    sa.Column("last_status_code", sa.Integer, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("created_at", UTC_TS, nullable=False),
+    sa.Column("delivered_at", UTC_TS, nullable=True),
+    # event_key first: the dispatcher asks "already enqueued?" by event_key for a batch of candidates.
+    sa.UniqueConstraint("event_key", "webhook_id"),
+    sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_webhook_deliveries_order", "webhook_id", "order_key", "id"),
+)
+
+webhook_attempts = sa.Table(
+    "webhook_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("delivery_id", sa.Integer, nullable=False, index=True),
+    sa.Column("attempted_at", UTC_TS, nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+)
+
+# How far the dispatcher has looked, per source (rendered documents, rejected events).
+webhook_marks = sa.Table(
+    "webhook_marks",
+    metadata,
+    sa.Column("source", sa.String(32), primary_key=True),
+    sa.Column("mark", UTC_TS, nullable=False),
+)

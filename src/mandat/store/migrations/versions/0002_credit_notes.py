@@ -33,6 +33,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_inbox_order_id"), "inbox", ["order_id"], unique=False)
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=True))
+        batch.create_index(batch.f("ix_documents_rendered_at"), ["rendered_at"], unique=False)
         batch.add_column(sa.Column("corrects_id", sa.String(length=36), nullable=True))
         batch.create_index(batch.f("ix_documents_corrects_id"), ["corrects_id"], unique=False)
     # Invoices issued before this revision: their order is "invoiced" (key = idempotency key minus ":invoice").
@@ -47,6 +48,7 @@ def downgrade() -> None:
     with op.batch_alter_table("documents") as batch:
         batch.drop_index(batch.f("ix_documents_corrects_id"))
         batch.drop_column("corrects_id")
+        batch.drop_index(batch.f("ix_documents_rendered_at"))
         batch.drop_column("rendered_at")
     op.drop_index(op.f("ix_inbox_order_id"), table_name="inbox")
     op.drop_index(op.f("ix_orders_seller_id"), table_name="orders")

@@ -1,0 +1,206 @@
+"""Documents: filtered listing with cursor pagination, the record, its PDF and XML, buyer links."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from mandat.api.auth import AnyRole, Principal, require
+from mandat.api.common import document_out, document_summary, make_cursor, read_cursor, visible_document
+from mandat.api.models import DocumentOut, DocumentPage, LinkIn, LinkOut, SellerId
+from mandat.api.problems import ApiError, problem_responses
+from mandat.api.state import ApiState, get_state
+from mandat.store import api_repository as arepo
+from mandat.store.repository import utcnow
+
+router = APIRouter(tags=["documents"])
+
+# Issue dates are in the seller's country's time zone; every supported seller is French for now.
+ISSUE_TZ = ZoneInfo("Europe/Paris")
+DocId = Annotated[str, Path(min_length=1, max_length=36)]
+LinkMaker = Annotated[Principal, Depends(require("operator", "seller"))]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=ISSUE_TZ)
+
+
+@router.get(
+    "/v1/documents",
+    response_model=DocumentPage,
+    summary="Documents, newest first; a seller key only ever sees its own",
+    responses=problem_responses(400, 401, 403, 422),
+)
+def list_documents(
+    request: Request,
+    who: AnyRole,
+    seller_id: Annotated[SellerId | None, Query()] = None,
+    kind: Annotated[Literal["invoice", "credit_note"] | None, Query()] = None,
+    number: Annotated[str | None, Query(min_length=1, max_length=35)] = None,
+    order_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    issued_from: Annotated[date | None, Query(description="issue date, inclusive")] = None,
+    issued_to: Annotated[date | None, Query(description="issue date, inclusive")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
+) -> DocumentPage:
+    state = get_state(request)
+    if issued_from and issued_to and issued_from > issued_to:
+        raise ApiError(422, "validation", "issued_from is after issued_to")
+    if who.role == "seller" and seller_id is not None and seller_id != who.seller_id:
+        # A forged filter narrows to nothing rather than widening: same answer as an empty result.
+        return DocumentPage(items=[], next_cursor=None)
+    effective_seller = who.seller_id if who.role == "seller" else seller_id
+    f = arepo.DocumentFilter(
+        seller_id=effective_seller,
+        kind=kind,
+        number=number,
+        order_id=order_id,
+        issued_from=_day_start(issued_from) if issued_from else None,
+        issued_before=_day_start(issued_to + timedelta(days=1)) if issued_to else None,
+    )
+    scope = {"f": [f.seller_id, kind, number, order_id, str(issued_from), str(issued_to)], "key": who.key_id}
+    after = None
+    if cursor is not None:
+        pos = read_cursor(state, "documents", scope, cursor)
+        try:
+            after = (datetime.fromisoformat(pos[0]), str(pos[1]))
+        except (IndexError, TypeError, ValueError):
+            raise ApiError(400, "invalid-cursor", "unreadable cursor") from None
+    with state.service.reader.connect() as conn:
+        rows = arepo.list_documents(conn, f, after, limit + 1)
+    # The seller filter is in the query already; checking again costs nothing and holds even if a
+    # future filter forgot it.
+    rows = [r for r in rows if who.sees_seller(r.seller_id)]
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        next_cursor = make_cursor(state, "documents", scope, [last.issued_at.isoformat(), last.id])
+    return DocumentPage(items=[document_summary(r) for r in page], next_cursor=next_cursor)
+
+
+def _entry(state: ApiState, who: Principal, doc_id: str) -> arepo.DocumentEntry:
+    with state.service.reader.connect() as conn:
+        return visible_document(who, arepo.get_document_entry(conn, doc_id))
+
+
+@router.get(
+    "/v1/documents/{document_id}",
+    response_model=DocumentOut,
+    summary="A document: summary and legal record",
+    responses=problem_responses(401, 403, 404, 422),
+)
+def get_document(request: Request, document_id: DocId, who: AnyRole) -> DocumentOut:
+    return document_out(_entry(get_state(request), who, document_id))
+
+
+def _file(state: ApiState, entry: arepo.DocumentEntry, fmt: Literal["pdf", "xml"]) -> Response:
+    key, sha = (entry.pdf_key, entry.pdf_sha256) if fmt == "pdf" else (entry.xml_key, entry.xml_sha256)
+    if entry.render_status != "rendered" or key is None:
+        raise ApiError(
+            409, "not-rendered", "the files of this document are not stored yet", headers={"Retry-After": "2"}
+        )
+    data = state.service.blobs.get(key)
+    safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in entry.number)
+    media = "application/pdf" if fmt == "pdf" else "application/xml"
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'inline; filename="{safe_name}.{fmt}"',
+            "ETag": f'"{sha}"',
+            "Cache-Control": "private, max-age=3600",
+        },
+    )
+
+
+def _file_responses(media: str) -> dict[int | str, dict[str, object]]:
+    return {
+        200: {"content": {media: {"schema": {"type": "string", "format": "binary"}}}, "description": "the file"},
+        **problem_responses(401, 403, 404, 409, 422),
+    }
+
+
+@router.get(
+    "/v1/documents/{document_id}/pdf",
+    response_class=Response,
+    summary="The PDF/A-3 (Factur-X) of a document",
+    responses=_file_responses("application/pdf"),
+)
+def get_pdf(request: Request, document_id: DocId, who: AnyRole) -> Response:
+    state = get_state(request)
+    return _file(state, _entry(state, who, document_id), "pdf")
+
+
+@router.get(
+    "/v1/documents/{document_id}/xml",
+    response_class=Response,
+    summary="The EN 16931 CII XML of a document",
+    responses=_file_responses("application/xml"),
+)
+def get_xml(request: Request, document_id: DocId, who: AnyRole) -> Response:
+    state = get_state(request)
+    return _file(state, _entry(state, who, document_id), "xml")
+
+
+# --- buyer links -------------------------------------------------------------------------------
+
+
+def _link_message(doc_id: str, expires: int) -> str:
+    return f"pdf:{doc_id}:{expires}"
+
+
+@router.post(
+    "/v1/documents/{document_id}/links",
+    response_model=LinkOut,
+    status_code=201,
+    summary="A signed, expiring link to this document's PDF, for the buyer (no API key needed to open it)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+def create_link(request: Request, document_id: DocId, who: LinkMaker, body: LinkIn | None = None) -> LinkOut:
+    state = get_state(request)
+    _entry(state, who, document_id)
+    ttl = (body or LinkIn()).ttl_seconds
+    expires = int(time.time()) + ttl
+    sig = state.signer.mac("buyer-link", _link_message(document_id, expires))
+    base = (state.public_url or str(request.base_url)).rstrip("/")
+    return LinkOut(
+        url=f"{base}/v1/shared/documents/{document_id}/pdf?expires={expires}&sig={sig}",
+        expires_at=datetime.fromtimestamp(expires, tz=utcnow().tzinfo),
+    )
+
+
+@router.get(
+    "/v1/shared/documents/{document_id}/pdf",
+    response_class=Response,
+    summary="Open a buyer link: the one PDF it was signed for, until it expires",
+    responses={
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "the PDF",
+        },
+        **problem_responses(403, 404, 409, 410, 422),
+    },
+)
+def open_link(
+    request: Request,
+    document_id: DocId,
+    expires: Annotated[int, Query(ge=0, le=2**40)],
+    sig: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")],
+) -> Response:
+    state = get_state(request)
+    # The signature is checked first, so a forged link learns nothing about which ids exist.
+    if not state.signer.verify("buyer-link", _link_message(document_id, expires), sig):
+        raise ApiError(403, "invalid-link", "this link's signature does not verify")
+    if expires < time.time():
+        raise ApiError(410, "link-expired", "this link has expired")
+    with state.service.reader.connect() as conn:
+        entry = arepo.get_document_entry(conn, document_id)
+    if entry is None:
+        raise ApiError(404, "not-found", "no such document")
+    return _file(state, entry, "pdf")

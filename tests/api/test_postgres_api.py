@@ -1,0 +1,57 @@
+"""The API and the webhook dispatcher on PostgreSQL (per-test schema)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from mandat.api.app import create_app
+from mandat.api.auth import create_key
+from mandat.api.webhooks import Dispatcher
+from mandat.demo.sellers import demo_sellers
+from mandat.service.app import Mandat
+from mandat.service.config import Settings
+from mandat.store import api_repository as arepo
+from tests.api.conftest import JSON, SECRET, SELLER_A, SELLER_B
+from tests.factories import order
+from tests.store.test_postgres import pg  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.postgres
+
+
+def test_events_documents_and_webhook_queue_on_postgres(pg: Engine, tmp_path: Path) -> None:  # noqa: F811
+    service = Mandat(Settings.from_env(tmp_path), engine=pg)
+    service.save_sellers(demo_sellers())
+    op = {"Authorization": f"Bearer {create_key(service, 'ops', 'operator', None)[1]}"}
+    seller_a = {"Authorization": f"Bearer {create_key(service, 'a', 'seller', SELLER_A)[1]}"}
+    client = TestClient(create_app(service, secret=SECRET))
+    hook = client.post(
+        "/v1/webhooks", json={"url": "http://127.0.0.1:9/", "event_types": ["document.issued"]}, headers=op
+    )
+    batch = [order(SELLER_A, ref=f"00{i}") for i in range(3)] + [order(SELLER_B, ref="0100")]
+    r = client.post("/v1/events", content=json.dumps(batch), headers=op | JSON)
+    assert [x["status"] for x in r.json()] == ["issued"] * 4
+    assert client.post("/v1/events", content=json.dumps(batch[0]), headers=op | JSON).json()["status"] == "issued"
+    while service.work_once(50) != (0, 0):
+        pass
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/v1/documents", params=params, headers=seller_a).json()
+        seen += [d["number"] for d in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == ["F-ABJ-000003", "F-ABJ-000002", "F-ABJ-000001"]
+    dispatcher = Dispatcher(service, backoff_base=3600)
+    assert dispatcher.enqueue_new() == 4
+    assert dispatcher.enqueue_new() == 0
+    assert dispatcher.send_due() == 4  # refused connections, retried later
+    assert dispatcher.send_due() == 0
+    with pg.connect() as conn:
+        queued = arepo.list_deliveries(conn, hook.json()["id"], "pending", None, 10)
+    assert [d.attempts for d in queued] == [1, 1, 1, 1]
+    dispatcher.close()
