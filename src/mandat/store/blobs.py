@@ -43,14 +43,16 @@ class DirectoryBlobStore:
     """Blobs as files under a root directory (the embedded default)."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        self.root = root.resolve()
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if not path.is_relative_to(self.root.resolve()):
+        # Checked on the key's text rather than with Path.resolve(), which costs an lstat per component
+        # on every write: keys are relative, with no empty, "." or ".." component.
+        parts = key.split("/")
+        if not key or key.startswith("/") or "\\" in key or any(p in ("", ".", "..") for p in parts):
             raise ValueError(f"blob key escapes the store: {key!r}")
-        return path
+        return self.root.joinpath(*parts)
 
     def put(self, key: str, data: bytes, content_type: str) -> str:
         return self.put_many([(key, data, content_type)])[0]

@@ -38,8 +38,9 @@ FontStyle = Literal["regular", "bold"]
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_NAMES: dict[FontStyle, str] = {"regular": "DejaVuSans", "bold": "DejaVuSans-Bold"}
 REPLACEMENT = "\ufffd"
-# Level 6 is zlib's default and already within a few percent of level 9 on text.
-ZLIB_LEVEL = 6
+# Level 3: measured on a 10-line invoice's CII, 0.08 ms against 0.30 ms at zlib's default 6, for a
+# stream 11 % larger (3.2 against 2.9 KiB). Render time is what a worker spends; bytes are cheap.
+ZLIB_LEVEL = 3
 
 _CMAP_HEAD = (
     b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"

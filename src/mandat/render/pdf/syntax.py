@@ -6,6 +6,7 @@ an escaped name, so no input can end a string or dictionary early.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
@@ -19,8 +20,11 @@ _NAME_REGULAR = frozenset(b"!\"$&'*+,-.0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+@functools.lru_cache(maxsize=8192)
 def num(value: float) -> str:
-    """A coordinate, at most two decimals (1/7200 inch), so output bytes do not depend on float noise."""
+    """A coordinate, at most two decimals (1/7200 inch), so output bytes do not depend on float noise.
+
+    Cached: a layout repeats the same few hundred coordinates on every page of every document."""
     if not -_LIMIT <= value <= _LIMIT:  # NaN fails both comparisons
         raise ValueError(f"number out of range for PDF: {value!r}")
     text = f"{value:.2f}".rstrip("0").rstrip(".")
