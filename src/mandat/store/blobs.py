@@ -45,6 +45,7 @@ class DirectoryBlobStore:
     def __init__(self, root: Path) -> None:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root.resolve()
+        self._dirs: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         # Checked on the key's text rather than with Path.resolve(), which costs an lstat per component
@@ -69,17 +70,16 @@ class DirectoryBlobStore:
             digest = sha256(data)
             digests.append(digest)
             path = self._path(key)
-            if path.exists():
-                if sha256(path.read_bytes()) != digest:
-                    raise BlobConflict(f"{key} already exists with other content")
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._dirs:  # one mkdir per seller series and process, not per file
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._dirs.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                 try:
-                    # link() fails if the name exists: no-overwrite even against a concurrent writer.
+                    # link() fails if the name exists: no-overwrite even against a concurrent writer,
+                    # and no separate existence check is needed.
                     os.link(tmp, path)
                     written.append(path)
                 except FileExistsError:
