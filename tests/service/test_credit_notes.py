@@ -372,3 +372,12 @@ def test_cancellation_racing_the_invoice_never_leaves_both(service: Mandat) -> N
         else:
             assert (paid_status, cancel_status) == ("cancelled", "cancelled")
     assert audit(service.engine, service.blobs).ok
+
+
+def test_a_replay_with_broken_json_is_rejected_not_a_crash(service: Mandat) -> None:
+    send(service, order())
+    assert send(service, refund(amount="1.00")) == "rejected"
+    assert service.replay("evt-0001-refund-R1", '{"type": "order.refunded", "event_id": ')
+    drain(service)
+    row = event_row(service, "evt-0001-refund-R1")
+    assert (row.status, row.reason_code) == ("rejected", "malformed_json")

@@ -58,8 +58,11 @@ class _Raced(Exception):
 
 
 def parse_event(payload: str) -> SaleEvent:
-    """The typed event for a stored payload; ValidationError or Rejected(event_type_unknown)."""
-    data = json.loads(payload)
+    """The typed event for a stored payload; ValidationError or Rejected (malformed_json, event_type_unknown)."""
+    try:
+        data = json.loads(payload)
+    except ValueError as exc:  # a replay with a broken payload must end rejected, not crash the worker
+        raise Rejected("malformed_json", f"not JSON: {exc}") from None
     model = EVENT_TYPES.get(str(data.get("type"))) if isinstance(data, dict) else None
     if model is None:
         kind = data.get("type") if isinstance(data, dict) else None
