@@ -1,0 +1,1 @@
+"""mandat benchmarks: `python -m benchmarks --help`."""
