@@ -45,6 +45,12 @@ Rate = Annotated[Decimal, _max_decimals(2), Field(ge=0, lt=100)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
+def _with_offset(v: datetime) -> datetime:
+    if v.tzinfo is None:
+        raise ValueError("timestamps need a timezone offset")
+    return v
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -130,12 +136,7 @@ class OrderPaid(Model):
     payment: Payment
     delivery: Delivery
 
-    @field_validator("occurred_at")
-    @classmethod
-    def _aware(cls, v: datetime) -> datetime:
-        if v.tzinfo is None:
-            raise ValueError("timestamps need a timezone offset")
-        return v
+    _aware = field_validator("occurred_at")(staticmethod(_with_offset))
 
     def order_key(self) -> str:
         return order_key(self.marketplace_id, self.order_id)
@@ -223,12 +224,7 @@ class _AfterSale(Model):
     occurred_at: datetime
     reason: Text | None = None
 
-    @field_validator("occurred_at")
-    @classmethod
-    def _aware(cls, v: datetime) -> datetime:
-        if v.tzinfo is None:
-            raise ValueError("timestamps need a timezone offset")
-        return v
+    _aware = field_validator("occurred_at")(staticmethod(_with_offset))
 
     def order_key(self) -> str:
         return order_key(self.marketplace_id, self.order_id)

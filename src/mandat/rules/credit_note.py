@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from mandat.countries.base import Mention as CountryMention
 from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
-from mandat.domain.documents import TYPE_CODES, CorrectedInvoice, Document, IssuerSnapshot, Mention, PaymentInfo
+from mandat.domain.documents import TYPE_CODES, CorrectedInvoice, Document, Mention, PaymentInfo
 from mandat.domain.events import (
     AmountRefund,
     FullRefund,
@@ -39,7 +39,7 @@ from mandat.domain.events import (
     ShippingRefund,
 )
 from mandat.domain.parties import Marketplace, Seller
-from mandat.rules.draft import METHODS_FR, Draft, format_number, seller_snapshot, series_name
+from mandat.rules.draft import METHODS_FR, Draft, format_number, issuer_snapshot, seller_snapshot, series_name
 from mandat.rules.errors import Rejected, Waiting
 from mandat.rules.invoice import check_mandate, rules_for_seller
 
@@ -164,12 +164,7 @@ def draft_credit_note(
         "seller": seller_snapshot(seller),
         "seller_insurance": invoice.seller_insurance,
         "buyer": invoice.buyer,
-        "issuer": IssuerSnapshot(
-            name=marketplace.legal_name,
-            address=marketplace.address,
-            siren=marketplace.siren,
-            vat_id=marketplace.vat_id,
-        ),
+        "issuer": issuer_snapshot(marketplace),
         "marketplace_id": invoice.marketplace_id,
         "order_id": invoice.order_id,
         "purchase_order": invoice.purchase_order,

@@ -128,6 +128,15 @@ def seller_snapshot(seller: Seller) -> PartySnapshot:
     )
 
 
+def issuer_snapshot(marketplace: Marketplace) -> IssuerSnapshot:
+    return IssuerSnapshot(
+        name=marketplace.legal_name,
+        address=marketplace.address,
+        siren=marketplace.siren,
+        vat_id=marketplace.vat_id,
+    )
+
+
 def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, today: date) -> Draft:
     """Run every check and decision; raise Rejected/Waiting with a reason, or return the draft."""
     if event.seller_id != seller.id:
@@ -176,12 +185,7 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
             email=buyer.email,
             is_business=buyer.kind == "business",
         ),
-        "issuer": IssuerSnapshot(
-            name=marketplace.legal_name,
-            address=marketplace.address,
-            siren=marketplace.siren,
-            vat_id=marketplace.vat_id,
-        ),
+        "issuer": issuer_snapshot(marketplace),
         "marketplace_id": event.marketplace_id,
         "order_id": event.order_id,
         "purchase_order": buyer.purchase_order,
