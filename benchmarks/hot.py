@@ -44,18 +44,30 @@ class HotResult:
 
 def drafts(proc: int, count: int) -> list[Any]:
     """``count`` distinct valid drafts for the hot seller (consumer orders), made through ``draft_invoice``."""
-    import random
-    from datetime import UTC, datetime
+    import json
 
-    from benchmarks.events import order_event
+    from mandat.demo.orders import generate
     from mandat.demo.sellers import demo_sellers
     from mandat.domain.events import OrderPaid
     from mandat.domain.parties import Marketplace
     from mandat.rules.draft import draft_invoice
+    from mandat.rules.errors import EventRefused
 
-    seller = next(s for s in demo_sellers() if s.id == SELLER)
-    event = order_event(seller, "hot", random.Random(11), datetime(2026, 11, 18, 10, 0, tzinfo=UTC))
+    sellers = demo_sellers()
+    seller = next(s for s in sellers if s.id == SELLER)
     market = Marketplace()
+    event: dict[str, Any] | None = None
+    for line in generate(sellers, 200, 11, "hot"):  # the first demo order of this seller that issues
+        data = json.loads(line)
+        if data.get("type") != "order.paid" or data.get("seller_id") != SELLER:
+            continue
+        try:
+            draft_invoice(OrderPaid.model_validate(data), seller, market, date(2026, 11, 20))
+        except (EventRefused, ValueError):
+            continue
+        event = data
+        break
+    assert event is not None, f"the demo generator gave no valid order for {SELLER}"
     out = []
     for i in range(count):
         ref = f"HOT-{proc:02d}-{i:07d}"

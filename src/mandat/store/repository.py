@@ -620,7 +620,7 @@ def credit_notes_by_invoice(
 
 
 def ledger(conn: Connection) -> dict[str, OrderRow]:
-    """Orders ledger rows of invoiced orders, by invoice id."""
+    """Ledger rows of invoices that have been credited at least once, by invoice id."""
     rows = conn.execute(
         sa.select(
             orders.c.key,
@@ -629,7 +629,7 @@ def ledger(conn: Connection) -> dict[str, OrderRow]:
             orders.c.event_id,
             orders.c.credit_version,
             orders.c.credited,
-        ).where(orders.c.state == "invoiced")
+        ).where(orders.c.state == "invoiced", orders.c.credit_version > 0)
     )
     return {r.invoice_id: OrderRow(**r._asdict()) for r in rows}
 
