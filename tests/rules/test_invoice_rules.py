@@ -79,7 +79,7 @@ def test_franchise_seller_charges_no_vat_and_says_why() -> None:
                     "description": "Vis à bois",
                     "quantity": "2",
                     "unit_price": "9.90",
-                    "vat_rate": "20",
+                    "tax_category": "standard",  # an explicit "vat_rate": "20" is refused (vat_rate_mismatch)
                 }
             ],
         )

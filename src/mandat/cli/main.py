@@ -16,7 +16,7 @@ from rich.table import Table
 
 from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
-from mandat.service.app import Mandat
+from mandat.service.app import Mandat, ReplayRefused
 from mandat.service.config import Settings
 
 app = typer.Typer(help="Invoices and credit notes issued on behalf of marketplace sellers.", no_args_is_help=True)
@@ -320,7 +320,12 @@ def replay(
     """Put a rejected, failed or waiting event back in the queue, after its cause was fixed."""
     service = _open(home)
     text = payload.read_text(encoding="utf-8") if payload else None
-    if not service.replay(event_id, text):
+    try:
+        replayed = service.replay(event_id, text)
+    except ReplayRefused as exc:
+        console.print(f"[red]not replayed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if not replayed:
         console.print(f"[red]{event_id} is not rejected, failed or waiting[/red]")
         raise typer.Exit(1)
     run_until_idle(service)

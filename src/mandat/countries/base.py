@@ -24,12 +24,17 @@ class Dated(Generic[T]):
         return self.start <= day and (self.end is None or day < self.end)
 
 
+class NotInForce(LookupError):
+    """No value of a dated table covers the day asked for: refused, never extrapolated."""
+
+
 def at(history: Sequence[Dated[T]], day: date, what: str) -> T:
     """The value in force on ``day``; refuses to guess outside the known history."""
     for entry in history:
         if entry.covers(day):
             return entry.value
-    raise LookupError(f"no {what} in force on {day.isoformat()}")
+    known = ", ".join(f"from {e.start.isoformat()}" + (f" to {e.end.isoformat()}" if e.end else "") for e in history)
+    raise NotInForce(f"no {what} in force on {day.isoformat()} (known: {known or 'none'})")
 
 
 @dataclass(frozen=True)

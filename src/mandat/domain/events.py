@@ -3,27 +3,112 @@
 Money fields are JSON strings or numbers parsed straight to Decimal (never float);
 prices follow an explicit convention: ``prices_include_vat`` says whether unit
 prices, discounts and shipping include VAT.
+
+The edge is strict, because a lenient parser turns a sender's mistake into a legal document:
+Python's ``Decimal`` reads ``"١٢"``, ``"１２"`` and ``"1_2"`` as 12, pydantic reads ``"yes"`` as
+true and an integer as a Unix timestamp. Here numbers are JSON numbers or strings of ASCII
+digits (:data:`DECIMAL_PATTERN`), booleans only ``true``/``false``, timestamps ISO 8601 strings
+with an offset, and every date must fall in :func:`date_window`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
+    ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from mandat.domain.parties import Address, ShortText, Text, clean_vat_id
+from mandat.domain.jsonin import MalformedJson, load_event_json
+from mandat.domain.parties import Address, Clean, ShortText, Text, clean_vat_id
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")]
+
+# A decimal in a string: ASCII digits, an optional fraction, an optional minus (so that a negative
+# amount is told "must be >= 0", not "bad format"). No spaces, '+', exponent, '_' or other digits.
+DECIMAL_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+# Events older than this are not sales the service can invoice (rate tables start in 2014); the
+# bound mostly keeps absurd years (1, 1900, 9999) and offset overflows away from the rules.
+EARLIEST = date(2000, 1, 1)
+# Clock skew allowed for what already happened (occurred_at, captured_at).
+SKEW = timedelta(days=1)
+# How far ahead a delivery date may be announced.
+DELIVERY_AHEAD = timedelta(days=366)
+
+
+def strict_decimal(value: object) -> object:
+    """A JSON number (``Decimal`` or ``int`` from :func:`mandat.domain.jsonin.load_event_json`) or
+    a string matching :data:`DECIMAL_PATTERN`; anything else is refused before Decimal sees it."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+        # Floats included: they have lost the cents already (use the strict JSON loader).
+        raise ValueError('expected a decimal number: a JSON number or a string of ASCII digits like "12.50"')
+    if isinstance(value, str) and not DECIMAL_PATTERN.fullmatch(value):
+        raise ValueError(
+            "expected ASCII digits with an optional '.' fraction, like \"12.50\" "
+            "(no spaces, signs other than '-', exponents, '_' or non-ASCII digits)"
+        )
+    return Decimal(value)
+
+
+def _iso_timestamp(value: object) -> object:
+    if not isinstance(value, datetime) and not (isinstance(value, str) and _ISO_TIMESTAMP.fullmatch(value)):
+        raise ValueError('expected an ISO 8601 timestamp with an offset, like "2026-11-18T10:15:00+01:00"')
+    return value
+
+
+def _iso_date(value: object) -> object:
+    if not isinstance(value, date) and not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        raise ValueError('expected an ISO 8601 date, like "2026-11-19"')
+    return value
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _past_timestamp(value: datetime) -> datetime:
+    """Aware, and between :data:`EARLIEST` and now (plus :data:`SKEW`)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamps need a timezone offset")
+    # Years first: comparing aware datetimes converts them to UTC, which overflows at the edges.
+    latest = _now() + SKEW
+    if not EARLIEST.year <= value.year <= latest.year or value < datetime.combine(EARLIEST, datetime.min.time(), UTC):
+        raise ValueError(f"out of range: not before {EARLIEST.isoformat()}")
+    if value > latest:
+        raise ValueError("in the future")
+    return value
+
+
+def _delivery_day(value: date) -> date:
+    latest = (_now() + DELIVERY_AHEAD).date()
+    if not EARLIEST <= value <= latest:
+        raise ValueError(f"out of range: from {EARLIEST.isoformat()} to {latest.isoformat()}")
+    return value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_iso_timestamp), AfterValidator(_past_timestamp)]
+Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_delivery_day)]
+Label = Annotated[str, Clean, StringConstraints(min_length=1, max_length=64)]
+Reference = Annotated[str, Clean, StringConstraints(min_length=1, max_length=128)]
 
 
 def _max_decimals(places: int):  # type: ignore[no-untyped-def]
@@ -38,40 +123,79 @@ def _max_decimals(places: int):  # type: ignore[no-untyped-def]
     return AfterValidator(check)
 
 
-Amount = Annotated[Decimal, _max_decimals(2), Field(ge=0, le=Decimal("99999999.99"))]
-UnitPrice = Annotated[Decimal, _max_decimals(6), Field(ge=0, le=Decimal("99999999"))]
-Quantity = Annotated[Decimal, _max_decimals(4), Field(gt=0, le=Decimal(1000000))]
-Rate = Annotated[Decimal, _max_decimals(2), Field(ge=0, lt=100)]
+Strict = BeforeValidator(strict_decimal)
+
+
+def _decimal_schema(**bounds: float) -> WithJsonSchema:
+    """What the published schema says: a JSON number within ``bounds``, or a string of ASCII digits."""
+    pattern = "^-?[0-9]+(\\.[0-9]+)?$"
+    return WithJsonSchema({"anyOf": [{"type": "number", **bounds}, {"type": "string", "pattern": pattern}]})
+
+
+Amount = Annotated[
+    Decimal,
+    Strict,
+    _decimal_schema(minimum=0, maximum=99999999.99),
+    _max_decimals(2),
+    Field(ge=0, le=Decimal("99999999.99")),
+]
+UnitPrice = Annotated[
+    Decimal, Strict, _decimal_schema(minimum=0, maximum=99999999), _max_decimals(6), Field(ge=0, le=Decimal("99999999"))
+]
+Quantity = Annotated[
+    Decimal,
+    Strict,
+    _decimal_schema(exclusiveMinimum=0, maximum=1000000),
+    _max_decimals(4),
+    Field(gt=0, le=Decimal(1000000)),
+]
+Rate = Annotated[
+    Decimal, Strict, _decimal_schema(minimum=0, exclusiveMaximum=100), _max_decimals(2), Field(ge=0, lt=100)
+]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-
-
-def _with_offset(v: datetime) -> datetime:
-    if v.tzinfo is None:
-        raise ValueError("timestamps need a timezone offset")
-    return v
 
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *, strict: bool | None = None, **kwargs: Any
+    ) -> Self:
+        """Through :func:`load_event_json`: pydantic's own JSON reader keeps duplicate keys' last
+        value and hands JSON numbers over as floats. Bad JSON is a ``json_invalid`` ValidationError."""
+        try:
+            data = load_event_json(bytes(json_data) if isinstance(json_data, bytearray) else json_data)
+        except MalformedJson as exc:
+            raise ValidationError.from_exception_data(
+                cls.__name__, [{"type": "json_invalid", "loc": (), "input": "", "ctx": {"error": exc.reason}}]
+            ) from None
+        return cls.model_validate(data, strict=strict, **kwargs)
 
 
 class Buyer(Model):
     kind: Literal["consumer", "business"]
     name: Text
     address: Address
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$")] | None = None
+    email: Annotated[str, Clean, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$")] | None = None
     vat_id: str | None = None
-    siren: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = None
-    purchase_order: Annotated[str, StringConstraints(max_length=50)] | None = None
+    siren: Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")] | None = None
+    purchase_order: Annotated[str, Clean, StringConstraints(max_length=50)] | None = None
 
     @field_validator("vat_id")
     @classmethod
     def _clean_vat(cls, v: str | None) -> str | None:
-        return clean_vat_id(v) if v else None
+        if not v:
+            return None
+        v = clean_vat_id(v)
+        # ASCII only: check-digit libraries read Unicode digits as digits, the invoice would print them.
+        if not re.fullmatch(r"[A-Z]{2}[A-Z0-9+*]{2,13}", v):
+            raise ValueError(f"{v!r} is not a VAT id (two letters, then ASCII letters and digits)")
+        return v
 
 
 class Line(Model):
-    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    sku: Label
     description: Text
     quantity: Quantity
     unit_price: UnitPrice
@@ -105,16 +229,16 @@ class Discount(Model):
 
 class Payment(Model):
     provider: ShortText
-    transaction_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    transaction_id: Reference
     amount: Amount
     currency: Currency
     status: Literal["captured", "authorized", "pending", "failed", "refunded"]
-    captured_at: datetime | None = None
+    captured_at: Timestamp | None = None
     method: Literal["card", "transfer", "paypal", "wallet", "other"] = "card"
 
 
 class Delivery(Model):
-    date: date
+    date: Day
     address: Address | None = None
 
 
@@ -126,17 +250,15 @@ class OrderPaid(Model):
     marketplace_id: Identifier
     order_id: Identifier
     seller_id: Identifier
-    occurred_at: datetime
+    occurred_at: Timestamp
     currency: Currency = "EUR"
-    prices_include_vat: bool
+    prices_include_vat: StrictBool
     buyer: Buyer
     lines: Annotated[list[Line], Field(min_length=1, max_length=500)]
     shipping: Shipping | None = None
     discounts: Annotated[list[Discount], Field(max_length=20)] = []
     payment: Payment
     delivery: Delivery
-
-    _aware = field_validator("occurred_at")(staticmethod(_with_offset))
 
     def order_key(self) -> str:
         return order_key(self.marketplace_id, self.order_id)
@@ -158,19 +280,19 @@ class RefundPayment(Model):
     """Proof that money went back to the buyer: the credit note is issued once the refund is executed."""
 
     provider: ShortText
-    transaction_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    transaction_id: Reference
     amount: Amount
     currency: Currency
     status: Literal["refunded", "pending", "failed"]
-    captured_at: datetime | None = Field(default=None, description="when the refund was executed")
+    captured_at: Timestamp | None = Field(default=None, description="when the refund was executed")
     method: Literal["card", "transfer", "paypal", "wallet", "other"] = "card"
 
 
 class RefundedLine(Model):
     """A line of the order, named by its ``sku`` or by its 1-based position ``line_no`` in ``order.paid``."""
 
-    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    line_no: Annotated[int, Field(ge=1, le=500)] | None = None
+    sku: Label | None = None
+    line_no: Annotated[StrictInt, Field(ge=1, le=500)] | None = None
     quantity: Quantity
 
     @model_validator(mode="after")
@@ -184,7 +306,13 @@ class RefundedAmount(Model):
     """A free amount (goodwill gesture, price adjustment), VAT included, at one of the invoice's rates."""
 
     vat_rate: Rate
-    amount: Annotated[Decimal, _max_decimals(2), Field(gt=0, le=Decimal("99999999.99"))]
+    amount: Annotated[
+        Decimal,
+        Strict,
+        _decimal_schema(exclusiveMinimum=0, maximum=99999999.99),
+        _max_decimals(2),
+        Field(gt=0, le=Decimal("99999999.99")),
+    ]
 
 
 class FullRefund(Model):
@@ -194,7 +322,7 @@ class FullRefund(Model):
 class LinesRefund(Model):
     kind: Literal["lines"]
     lines: Annotated[list[RefundedLine], Field(max_length=500)] = []
-    shipping: bool = Field(default=False, description="also refund what remains of the shipping")
+    shipping: StrictBool = Field(default=False, description="also refund what remains of the shipping")
 
     @model_validator(mode="after")
     def _something(self) -> LinesRefund:
@@ -221,10 +349,8 @@ class _AfterSale(Model):
     marketplace_id: Identifier
     order_id: Identifier
     seller_id: Identifier
-    occurred_at: datetime
+    occurred_at: Timestamp
     reason: Text | None = None
-
-    _aware = field_validator("occurred_at")(staticmethod(_with_offset))
 
     def order_key(self) -> str:
         return order_key(self.marketplace_id, self.order_id)

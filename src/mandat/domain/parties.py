@@ -3,18 +3,64 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+from mandat.domain.iso3166 import COUNTRIES
+
+# What XML 1.0 cannot carry (outside its Char production), plus the C1 controls it only tolerates:
+# the CII writer drops them, so a text made only of them would be issued empty (BR-07, BR-25).
+_UNCARRIABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters that print nothing: a text needs at least one character outside these.
+_INVISIBLE = frozenset(("Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn", "Mn", "Me"))
+
+
+def clean_text(value: object) -> object:
+    """Free text as it will be issued: NFC, without what XML cannot carry, whitespace stripped.
+
+    Runs before the length checks, so that ``min_length`` counts what survives, and a text
+    that prints nothing at all (only controls, spaces, zero-width or combining marks) is
+    refused instead of issued blank.
+    """
+    if not isinstance(value, str):
+        return value  # the str validator refuses it with its own message
+    text = _UNCARRIABLE.sub("", unicodedata.normalize("NFC", value)).strip()
+    if text and all(unicodedata.category(c) in _INVISIBLE for c in text):
+        raise ValueError("the text has no printable character")
+    return text
+
+
+def _known_country(code: str) -> str:
+    if code not in COUNTRIES:
+        hint = {
+            "UK": "; the United Kingdom is GB",
+            "EL": "; EL is Greece's VAT prefix, the country is GR",
+            "XI": "; XI is the VAT prefix of Northern Ireland, the country is GB",
+        }.get(code, "")
+        raise ValueError(f"{code} is not an ISO 3166-1 alpha-2 country code{hint}")
+    return code
+
+
+Clean = BeforeValidator(clean_text)
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)]
+Text = Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+ShortText = Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 # EU member states for VAT purposes (ISO codes; Greece's VAT prefix is EL, handled in vat_country).
 EU_COUNTRIES = frozenset(
@@ -28,8 +74,8 @@ class Frozen(BaseModel):
 
 class Address(Frozen):
     line1: Text
-    line2: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
-    postcode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    line2: Annotated[str, Clean, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    postcode: Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
     city: ShortText
     country: CountryCode
 
@@ -69,7 +115,7 @@ class Mandate(Frozen):
     """The written, prior billing mandate (CGI art. 289 I-2; BOI-TVA-DECLA-30-20-10)."""
 
     version: ShortText
-    accepted_at: datetime
+    accepted_at: AwareDatetime
     status: Literal["active", "pending", "revoked"] = "active"
     contest_days: int = Field(default=15, ge=1, le=90)
 

@@ -13,13 +13,14 @@ from datetime import date
 from decimal import Decimal
 
 from mandat.countries import rules_for
-from mandat.countries.base import CountryRules, Mention
+from mandat.countries.base import CountryRules, Mention, NotInForce
 from mandat.domain.calculation import TaxedLine, spread_discount
 from mandat.domain.documents import VatCategory
 from mandat.domain.events import Line, OrderPaid, SaleEvent
 from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import EU_COUNTRIES, Seller, valid_vat_id, vat_country
 from mandat.rules.errors import Rejected, Waiting
+from mandat.rules.territory import vat_place
 
 HOME_WORKS = {"home_renovation": "certification_10", "energy_renovation": "certification_5_5"}
 # Dates from which the seller must print the 2026 mentions (buyer SIREN, ...) by size (décret 2022-1299).
@@ -82,6 +83,14 @@ def check_payment_amount(event: OrderPaid, total: Decimal) -> None:
 
 def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     """Choose VAT category and rate for every line, the exemption texts and the mentions."""
+    try:
+        return _decide(event, seller, day)
+    except NotInForce as exc:
+        # A date outside every rate or mention table: the event is wrong (or too old), not the worker.
+        raise Rejected("date_unsupported", str(exc)) from exc
+
+
+def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     rules = rules_for_seller(seller)
     trace: list[str] = []
     if event.currency != rules.currency:
@@ -90,7 +99,10 @@ def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
             f"orders in {event.currency} need VAT stated in {rules.currency} (BR-FR, art. 230): not supported yet",
         )
     buyer = event.buyer
-    deliver_to = event.deliver_to_country
+    if vat_place(seller.address, f"seller {seller.id}'s establishment").kind != "france":
+        raise Rejected("territory_unhandled", f"seller {seller.id} is established outside France")
+    place = vat_place(event.delivery.address or buyer.address, "the delivery address")
+    deliver_to = place.country
     business = buyer.kind == "business"
     buyer_vat_country = vat_country(buyer.vat_id) if buyer.vat_id else None
     if buyer.vat_id and not valid_vat_id(buyer.vat_id):
@@ -105,7 +117,7 @@ def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     categories: list[tuple[VatCategory, Decimal]] = []
 
     if seller.vat_regime == "franchise":
-        if deliver_to != "FR":
+        if place.kind != "france":
             raise Rejected(
                 "unsupported_case",
                 f"sale by a franchise-regime seller delivered to {deliver_to}: cross-border franchise not supported",
@@ -114,8 +126,8 @@ def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
         exemptions["E"] = (reason.text, "VATEX-FR-FRANCHISE")
         categories = [("E", ZERO) for _ in event.lines]
         trace.append("seller under franchise en base (CGI 293 B): no VAT, category E, VATEX-FR-FRANCHISE")
-    elif business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != "FR" and deliver_to != "FR":
-        if deliver_to not in EU_COUNTRIES:
+    elif business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != "FR" and place.kind != "france":
+        if place.kind != "eu":
             raise Rejected("unsupported_case", f"EU business buyer with goods shipped outside the EU ({deliver_to})")
         if any(ln.nature == "service" for ln in event.lines):
             raise Rejected(
@@ -133,14 +145,14 @@ def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
             f"intra-EU supply of goods to {buyer.vat_id} ({buyer_vat_country}), delivered to {deliver_to}: "
             "exempt (CGI 262 ter I, Directive art. 138), category K, VATEX-EU-IC"
         )
-    elif deliver_to not in EU_COUNTRIES:
+    elif place.kind == "third":
         if any(ln.nature == "service" for ln in event.lines):
             raise Rejected("unsupported_case", f"services with delivery outside the EU ({deliver_to}) not supported")
         reason = rules.mention("export", day)
         exemptions["G"] = (reason.text, "VATEX-EU-G")
         categories = [("G", ZERO) for _ in event.lines]
         trace.append(f"goods shipped to {deliver_to}, outside the EU: export exempt (CGI 262 I), category G")
-    elif deliver_to != "FR":
+    elif place.kind == "eu":
         raise Rejected(
             "unsupported_case",
             f"distance sale to a {'business without EU VAT id' if business else 'consumer'} in {deliver_to} "
@@ -148,7 +160,11 @@ def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
         )
     else:
         categories = [("S", rate_of(ln, f"line {ln.sku}")) for ln in event.lines]
-        trace.append("domestic French sale: French VAT per line (category S)")
+        trace.append(f"domestic French sale ({place.why}): French VAT per line (category S)")
+    if categories and categories[0][0] != "S":
+        table = rules.rate_categories(event.delivery.date)
+        for ln, (cat, rate) in zip(event.lines, categories, strict=True):
+            explicit_rate_agrees(ln, table, rate, f"line {ln.sku}", f"category {cat}", event.delivery.date)
 
     lines: list[TaxedLine] = []
     product_amounts = [q2(ln.quantity * ln.unit_price) - ln.discount for ln in event.lines]
@@ -246,6 +262,24 @@ def rules_for_seller(seller: Seller) -> CountryRules:
         raise Rejected("unsupported_country", str(exc)) from exc
 
 
+def explicit_rate_agrees(line: Line, table: dict[str, Decimal], rate: Decimal, what: str, why: str, day: date) -> None:
+    """An explicit ``vat_rate`` is never silently overridden: it must be the decided rate.
+
+    With a ``tax_category`` too, both must also agree with each other (the table in force).
+    """
+    if line.tax_category is not None and line.vat_rate is not None and line.vat_rate != table[line.tax_category]:
+        raise Rejected(
+            "vat_rate_mismatch",
+            f"{what}: rate {line.vat_rate}% contradicts category {line.tax_category} "
+            f"({table[line.tax_category]}% on {day})",
+        )
+    if line.vat_rate is not None and line.vat_rate != rate:
+        raise Rejected(
+            "vat_rate_mismatch",
+            f"{what}: the event says {line.vat_rate}%, the rules decide {rate}% ({why})",
+        )
+
+
 def domestic_rate(rules: CountryRules, line: Line, day: date, what: str) -> Decimal:
     """The line's rate: from its tax category, or its explicit rate checked against the table in force."""
     table = rules.rate_categories(day)
@@ -287,6 +321,12 @@ def shipping_line(
             trace.append(f"shipping taxed at the highest rate of the order, {rate}% (conservative)")
     else:
         rate = ZERO
+        if event.shipping.vat_rate is not None and event.shipping.vat_rate != rate:
+            raise Rejected(
+                "vat_rate_mismatch",
+                f"shipping: the event says {event.shipping.vat_rate}%, the rules decide {rate}% "
+                f"(it follows the goods, category {cat})",
+            )
         trace.append(f"shipping follows the goods: category {cat}")
     return TaxedLine(
         sku="SHIPPING",

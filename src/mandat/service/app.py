@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from mandat.domain.credit import Credited, remaining
 from mandat.domain.documents import Document
 from mandat.domain.events import EVENT_TYPES, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
+from mandat.domain.jsonin import MalformedJson, load_event_json
 from mandat.domain.parties import Marketplace, Seller
 from mandat.rules.credit_note import draft_credit_note
 from mandat.rules.draft import Draft, draft_invoice
@@ -57,17 +57,30 @@ class _Raced(Exception):
     """Another worker changed the order's state between our read and our write: start over."""
 
 
-def parse_event(payload: str) -> SaleEvent:
-    """The typed event for a stored payload; ValidationError or Rejected (malformed_json, event_type_unknown)."""
+def parse_event(payload: str | bytes) -> SaleEvent:
+    """The typed event for a payload; ValidationError or Rejected (malformed_json, event_type_unknown).
+
+    Every entry point reads events through here (or :func:`mandat.domain.jsonin.load_event_json`),
+    so a body the strict loader refuses (too deep, duplicate keys, NaN) is refused the same way
+    whether it came by file, HTTP, SQS or replay.
+    """
     try:
-        data = json.loads(payload)
-    except ValueError as exc:  # a replay with a broken payload must end rejected, not crash the worker
-        raise Rejected("malformed_json", f"not JSON: {exc}") from None
+        data = load_event_json(payload)
+    except MalformedJson as exc:  # a replay with a broken payload must end rejected, not crash the worker
+        raise Rejected(exc.code, exc.reason) from None
+    return event_from_data(data)
+
+
+def event_from_data(data: object) -> SaleEvent:
     model = EVENT_TYPES.get(str(data.get("type"))) if isinstance(data, dict) else None
     if model is None:
         kind = data.get("type") if isinstance(data, dict) else None
         raise Rejected("event_type_unknown", f"unknown event type {kind!r}")
     return model.model_validate(data)
+
+
+class ReplayRefused(ValueError):
+    """A corrected payload that is not the same event: replay only fixes an event, never swaps it."""
 
 
 class Mandat:
@@ -114,20 +127,18 @@ class Mandat:
     def accept(self, raw: str | bytes) -> Accepted:
         """Store an event as received and answer at once; invalid input is kept as rejected."""
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        event_id, event_type, seller_id, order_id = _peek(text)
+        data: object = None
         status, code, reason = "pending", None, None
         try:
-            data = json.loads(text)
-            model = EVENT_TYPES.get(str(data.get("type"))) if isinstance(data, dict) else None
-            if model is None:
-                raise Rejected("event_type_unknown", f"unknown event type {event_type!r}")
-            model.model_validate_json(text)
-        except json.JSONDecodeError as exc:
-            status, code, reason = "rejected", "malformed_json", f"not JSON: {exc}"
+            data = load_event_json(text)
+            event_from_data(data)
+        except MalformedJson as exc:
+            status, code, reason = "rejected", exc.code, exc.reason
         except ValidationError as exc:
             status, code, reason = "rejected", "invalid_event", _validation_reason(exc)
         except Rejected as exc:
             status, code, reason = "rejected", exc.code, exc.reason
+        event_id, event_type, seller_id, order_id = _identity(text, data)
         with self.engine.begin() as conn:
             inserted = repo.add_to_inbox(
                 conn,
@@ -425,12 +436,14 @@ class Mandat:
         events: list[tuple[repo.InboxRow, OrderPaid]] = []
         for row in rows:
             try:
-                events.append((row, OrderPaid.model_validate_json(row.payload)))
-            except ValidationError as exc:
-                if row.event_type == "order.paid":
-                    self._outcome(row.id, "rejected", "invalid_event", _validation_reason(exc))
-                else:
-                    singles.append(row.id)  # refunds and cancellations (or an unknown type)
+                event = parse_event(row.payload)
+            except (ValidationError, Rejected):
+                singles.append(row.id)  # the one-by-one path records the reason
+                continue
+            if isinstance(event, OrderPaid):
+                events.append((row, event))
+            else:
+                singles.append(row.id)  # refunds and cancellations
         # An order that already has its fate (invoiced, cancelled) is for the one-by-one path, which
         # tells a duplicate from a cancelled order before looking at the payment.
         with self.reader.connect() as conn:
@@ -480,17 +493,58 @@ class Mandat:
     # --- replay ----------------------------------------------------------------------------
 
     def replay(self, event_id: str, payload: str | None = None) -> bool:
+        """Put a rejected, failed or waiting event back in the queue, optionally with a corrected payload.
+
+        The correction must be the same event: a payload naming another ``event_id`` or
+        ``order_id`` raises :class:`ReplayRefused` (it would issue a document for an order that
+        this event never was, under this event's identity; send it as a new event instead). A
+        payload whose identity cannot be read at all (broken JSON) is let through: it can only
+        end ``rejected``. False when no such event is waiting for a replay.
+        """
+        if payload is not None:
+            with self.reader.connect() as conn:
+                row = repo.get_inbox(conn, event_id=event_id)
+            if row is None:
+                return False
+            check_replay_identity(row.event_id, row.order_id, payload)
         with self.engine.begin() as conn:
             return repo.requeue(conn, event_id, payload)
 
 
+def check_replay_identity(event_id: str, order_id: str | None, payload: str) -> None:
+    """Raise :class:`ReplayRefused` if ``payload`` names another event or order than the original."""
+    try:
+        data = load_event_json(payload)
+    except MalformedJson:
+        return
+    if not isinstance(data, dict):
+        return
+    new_event, new_order = data.get("event_id"), data.get("order_id")
+    if new_event != event_id:
+        raise ReplayRefused(
+            f"the corrected payload has event_id {new_event!r}, the original {event_id!r}: "
+            "a replay keeps the event's identity (send a different event with `mandat ingest`)"
+        )
+    # An original without a readable order_id could not be issued; the correction may supply it.
+    if order_id is not None and new_order != order_id:
+        raise ReplayRefused(
+            f"the corrected payload has order_id {new_order!r}, the original {order_id!r}: "
+            "a replay cannot move an event to another order"
+        )
+
+
 def _peek(text: str) -> tuple[str, str, str | None, str | None]:
     """Best-effort identity of a possibly invalid event, so it can be stored and found again."""
+    data: object = None
+    with contextlib.suppress(MalformedJson):
+        data = load_event_json(text)
+    return _identity(text, data)
+
+
+def _identity(text: str, data: object) -> tuple[str, str, str | None, str | None]:
+    """(event_id, type, seller_id, order_id) read from parsed ``data``; a hash of ``text`` when unreadable."""
     import hashlib
 
-    data: object = None
-    with contextlib.suppress(ValueError):
-        data = json.loads(text)
     d = data if isinstance(data, dict) else {}
 
     def ident(key: str, size: int = 64) -> str | None:

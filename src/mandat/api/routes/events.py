@@ -21,6 +21,7 @@ from mandat.api.models import EventOut, EventResult
 from mandat.api.problems import ApiError, ProblemError, errors_from, pointer, problem_responses
 from mandat.api.state import ApiState, get_state
 from mandat.domain.events import EVENT_TYPES
+from mandat.domain.jsonin import MalformedJson, load_event_json
 from mandat.store import api_repository as arepo
 from mandat.store import repository as repo
 
@@ -34,9 +35,9 @@ def split_events(text: str) -> tuple[list[str], bool]:
     is stored byte for byte as the marketplace wrote it, like a single one.
     """
     try:
-        parsed = json.loads(text)
-    except ValueError as exc:
-        raise ApiError(400, "malformed-json", f"not JSON: {exc}") from None
+        parsed = load_event_json(text)  # strict: depth, duplicate keys, NaN (the same reader as every entry)
+    except MalformedJson as exc:
+        raise ApiError(400, "malformed-json", exc.reason) from None
     if isinstance(parsed, dict):
         return [text], False
     if not isinstance(parsed, list):
@@ -66,7 +67,7 @@ def validate_events(state: ApiState, texts: list[str], batch: bool) -> None:
     seller_ids: dict[int, str] = {}
     for i, text in enumerate(texts):
         prefix: list[int | str] = [i] if batch else []
-        data: Any = json.loads(text)
+        data: Any = load_event_json(text)
         if not isinstance(data, dict):
             errors.append(ProblemError(detail="expected an event object", pointer=pointer(prefix)))
             continue

@@ -1,0 +1,130 @@
+"""Where an address lies for VAT: in France (with Monaco), elsewhere in the EU VAT area, or outside it.
+
+A country code alone does not say it. The EU VAT area is not the union of the member states
+(Directive 2006/112/EC art. 5 and 6): some of their territories are outside it, and Monaco is
+inside, treated as France (art. 7(1); convention franco-monégasque du 18 mai 1963). A sale
+whose goods go to one of those territories is neither a French domestic sale, nor an
+intra-EU supply, nor a plain export, and each has its own rules (French overseas
+departments: CGI art. 294 ff.; Northern Ireland: EU VAT rules for goods under the Windsor
+Framework, ``XI`` VAT ids; Canary Islands: IGIC...). None is handled yet, so each is refused
+with ``territory_unhandled`` rather than guessed.
+
+The territories are recognised by country code, and within a member state by postcode.
+Where the postcode does not settle it (not the country's format), the address is refused:
+the conservative reading, since a wrong guess issues a wrong legal document.
+
+UNSURE, refused on purpose until the rules are written:
+
+* Corsica (FR 20xxx): mainland rates may not apply (CGI art. 297 special rates);
+* Mount Athos: postcodes GR 630 86 / 630 87 taken as the monastic state;
+* the areas of Cyprus not under government control (Protocol 10): Turkish Cypriot 99xxx postcodes;
+* the Italian waters of Lake Lugano have no postcode of their own and cannot be recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from mandat.domain.parties import EU_COUNTRIES, Address
+from mandat.rules.errors import Rejected
+
+# French overseas: outermost regions (GP, MQ, GF, RE, YT, MF) outside the EU VAT area
+# (art. 6(1)(b)), and overseas collectivities and territories outside the EU altogether.
+FRENCH_OVERSEAS = {
+    "GP": "Guadeloupe",
+    "MQ": "Martinique",
+    "GF": "Guyane",
+    "RE": "La Réunion",
+    "YT": "Mayotte",
+    "MF": "Saint-Martin",
+    "BL": "Saint-Barthélemy",
+    "PM": "Saint-Pierre-et-Miquelon",
+    "NC": "Nouvelle-Calédonie",
+    "PF": "Polynésie française",
+    "WF": "Wallis-et-Futuna",
+    "TF": "Terres australes et antarctiques françaises",
+}
+
+# (country, postcode regex on the compact postcode) -> territory and legal basis.
+SPECIAL_POSTCODES: dict[str, list[tuple[re.Pattern[str], str]]] = {
+    "ES": [
+        (re.compile(r"3[58][0-9]{3}"), "the Canary Islands (Directive 2006/112/EC art. 6(1)(b); IGIC)"),
+        (re.compile(r"51[0-9]{3}"), "Ceuta (Directive 2006/112/EC art. 6(2)(d); IPSI)"),
+        (re.compile(r"52[0-9]{3}"), "Melilla (Directive 2006/112/EC art. 6(2)(e); IPSI)"),
+    ],
+    "IT": [
+        (re.compile(r"23041"), "Livigno (Directive 2006/112/EC art. 6(2)(f))"),
+        (re.compile(r"22061"), "Campione d'Italia (Directive 2006/112/EC art. 6(2)(f))"),
+    ],
+    "DE": [
+        (re.compile(r"27498"), "Heligoland (Directive 2006/112/EC art. 6(2)(a))"),
+        (re.compile(r"78266"), "Büsingen am Hochrhein (Directive 2006/112/EC art. 6(2)(b))"),
+    ],
+    "FI": [(re.compile(r"22[0-9]{3}"), "the Åland Islands (Directive 2006/112/EC art. 6(1)(d))")],
+    "GR": [(re.compile(r"6308[67]"), "Mount Athos (Directive 2006/112/EC art. 6(1)(a))")],
+    "CY": [(re.compile(r"99[0-9]{3}"), "the areas of Cyprus not under government control (Protocol 10)")],
+    "GB": [(re.compile(r"BT[0-9].*"), "Northern Ireland (EU VAT rules for goods, Windsor Framework; XI)")],
+}
+# The postcode format that lets the table above decide; any other postcode cannot be placed.
+POSTCODE_FORMATS = {
+    "FR": re.compile(r"[0-9]{5}"),
+    "ES": re.compile(r"[0-9]{5}"),
+    "IT": re.compile(r"[0-9]{5}"),
+    "DE": re.compile(r"[0-9]{5}"),
+    "FI": re.compile(r"[0-9]{5}"),
+    "GR": re.compile(r"[0-9]{5}"),
+    "CY": re.compile(r"[0-9]{4,5}"),
+    "GB": re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}"),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """``france``: French VAT territory (mainland, Monaco); ``eu``: another member state's VAT
+    area; ``third``: outside the EU VAT area, where goods leave as exports (CGI 262 I)."""
+
+    kind: Literal["france", "eu", "third"]
+    country: str
+    why: str
+
+
+def unhandled(what: str, where: str) -> Rejected:
+    return Rejected(
+        "territory_unhandled",
+        f"{what} is in {where}: this territory has its own VAT rules, not handled yet",
+    )
+
+
+def vat_place(address: Address, what: str) -> Place:
+    """Where ``address`` is for VAT, or Rejected(territory_unhandled) for what is not handled."""
+    country = address.country
+    postcode = re.sub(r"[\s\-]", "", address.postcode).upper()
+    if country in FRENCH_OVERSEAS:
+        raise unhandled(what, f"{FRENCH_OVERSEAS[country]} ({country})")
+    if country == "AX":
+        raise unhandled(what, "the Åland Islands (AX, Directive 2006/112/EC art. 6(1)(d))")
+    if country == "MC":
+        return Place("france", country, "Monaco is treated as France (Directive art. 7(1))")
+    fmt = POSTCODE_FORMATS.get(country)
+    if fmt is not None and not fmt.fullmatch(postcode):
+        raise Rejected(
+            "territory_unhandled",
+            f"{what}: postcode {address.postcode!r} is not a {country} postcode, so the VAT territory "
+            "cannot be told (special territories are recognised by postcode)",
+        )
+    for pattern, where in SPECIAL_POSTCODES.get(country, []):
+        if pattern.fullmatch(postcode):
+            raise unhandled(what, where)
+    if country == "FR":
+        if postcode.startswith("980"):
+            return Place("france", "MC", "Monaco (postcode 980xx) is treated as France (Directive art. 7(1))")
+        if postcode[:2] in ("97", "98"):
+            raise unhandled(what, f"French overseas (postcode {address.postcode}, CGI art. 294 ff.)")
+        if postcode.startswith("20"):
+            raise unhandled(what, f"Corsica (postcode {address.postcode}, special rates of CGI art. 297)")
+        return Place("france", country, "mainland France")
+    if country in EU_COUNTRIES:
+        return Place("eu", country, f"{country}, EU VAT area (Directive art. 5)")
+    return Place("third", country, f"{country}, outside the EU VAT area")

@@ -1,0 +1,187 @@
+"""Where goods go decides the VAT treatment: the rules of territories, not the country code alone.
+
+Expected outcomes come from the law:
+
+* a sale of goods delivered in mainland France is taxed in France (CGI art. 256, 258 I a);
+* Monaco is part of the French VAT area (Directive 2006/112/EC art. 7(1); convention
+  franco-monégasque du 18 mai 1963): French VAT, not an export;
+* goods leaving the EU VAT area are an exempt export (CGI art. 262 I; Directive art. 146),
+  category G;
+* goods to a business identified in another member state: exempt intra-EU supply (CGI art.
+  262 ter I; Directive art. 138), category K;
+* the territories of member states outside the EU VAT area (Directive art. 6) and Northern
+  Ireland (EU VAT rules for goods, Windsor Framework) have rules of their own, not handled:
+  refused with ``territory_unhandled``, never guessed as a domestic sale or a plain export.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from mandat.domain.events import OrderPaid
+from mandat.rules.draft import draft_invoice
+from mandat.rules.errors import Rejected
+from tests.factories import DE_COMPANY, MARKETPLACE, TODAY, order, seller
+
+
+def consumer_at(country: str, postcode: str, city: str = "Ville") -> dict[str, Any]:
+    return {
+        "kind": "consumer",
+        "name": "Alex Martin",
+        "address": {"line1": "1 rue Haute", "postcode": postcode, "city": city, "country": country},
+    }
+
+
+def decide_for(event: dict[str, Any], seller_id: str = "atelier-bois", **changes: Any) -> set[tuple[str, Decimal]]:
+    ev = OrderPaid.model_validate(event)
+    d = draft_invoice(ev, seller(seller_id, **changes), MARKETPLACE, TODAY)
+    return {(line.vat_category, line.vat_rate) for line in d.fields["lines"]}
+
+
+def paid_to(buyer: dict[str, Any], seller_id: str = "atelier-bois", **kw: Any) -> dict[str, Any]:
+    # Refused before the payment is compared, so no total is needed (nor computable).
+    return order(seller_id, buyer=buyer, fix_amount=False, payment={"amount": "1.00"}, **kw)
+
+
+def refusal(event: dict[str, Any], seller_id: str = "atelier-bois", **changes: Any) -> Rejected:
+    with pytest.raises(Rejected) as caught:
+        decide_for(event, seller_id, **changes)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode"),
+    [("MC", "98000"), ("FR", "98000")],  # Monaco, written either way
+)
+def test_monaco_is_inside_french_vat(country: str, postcode: str) -> None:
+    assert decide_for(order(buyer=consumer_at(country, postcode, "Monaco"))) == {
+        ("S", Decimal("20")),
+        ("S", Decimal("10")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode"),
+    [("CH", "1204"), ("GB", "SW1A 1AA"), ("US", "10001"), ("NO", "0150"), ("AD", "AD500"), ("JE", "JE2 3AB")],
+)
+def test_third_countries_are_exports(country: str, postcode: str) -> None:
+    assert decide_for(order(buyer=consumer_at(country, postcode))) == {("G", Decimal(0))}
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode", "where"),
+    [
+        ("GP", "97110", "Guadeloupe"),
+        ("RE", "97400", "Réunion"),
+        ("YT", "97600", "Mayotte"),
+        ("FR", "97110", "French overseas"),  # a DOM written with FR
+        ("FR", "97200", "French overseas"),
+        ("FR", "98800", "French overseas"),  # New Caledonia
+        ("FR", "20000", "Corsica"),
+        ("PM", "97500", "Saint-Pierre"),
+        ("GB", "BT1 1AA", "Northern Ireland"),
+        ("ES", "35001", "Canary"),
+        ("ES", "38001", "Canary"),
+        ("ES", "51001", "Ceuta"),
+        ("ES", "52001", "Melilla"),
+        ("IT", "23041", "Livigno"),
+        ("IT", "22061", "Campione"),
+        ("DE", "78266", "Büsingen"),
+        ("DE", "27498", "Heligoland"),
+        ("FI", "22100", "Åland"),
+        ("AX", "22100", "Åland"),
+        ("GR", "63086", "Athos"),
+        ("FR", "7500", "postcode"),  # cannot tell where in France
+    ],
+)
+def test_special_territories_are_refused_not_guessed(country: str, postcode: str, where: str) -> None:
+    """Before, every one of these became a 0 % export or a 20 % domestic sale."""
+    exc = refusal(paid_to(consumer_at(country, postcode)))
+    assert exc.code == "territory_unhandled"
+    assert where in exc.reason
+
+
+def test_business_in_the_canaries_is_not_an_intra_eu_supply() -> None:
+    buyer = {**DE_COMPANY, "vat_id": "ESA28017895"}  # a Spanish company, goods to Las Palmas
+    buyer["address"] = {"line1": "Calle Mayor 1", "postcode": "35001", "city": "Las Palmas", "country": "ES"}
+    assert refusal(paid_to(buyer)).code == "territory_unhandled"
+
+
+def test_delivery_address_decides_not_billing_address() -> None:
+    monaco = {"line1": "1 boulevard Albert Ier", "postcode": "98000", "city": "Monaco", "country": "MC"}
+    # An EU business buying for delivery in Monaco: French VAT, since Monaco is French VAT territory.
+    assert decide_for(order(buyer=DE_COMPANY, delivery_address=monaco, include_vat=False)) == {
+        ("S", Decimal("20")),
+        ("S", Decimal("10")),
+    }
+    geneva = {"line1": "Rue du Rhône 42", "postcode": "1204", "city": "Genève", "country": "CH"}
+    assert decide_for(order(delivery_address=geneva)) == {("G", Decimal(0))}
+
+
+def test_mainland_france_and_the_eu_keep_their_treatment() -> None:
+    assert decide_for(order(buyer=consumer_at("FR", "75011", "Paris"))) == {("S", Decimal("20")), ("S", Decimal("10"))}
+    assert decide_for(order(buyer=DE_COMPANY, include_vat=False)) == {("K", Decimal(0))}
+    assert refusal(paid_to(consumer_at("DE", "10115", "Berlin"))).code == "unsupported_case"  # distance sale / OSS
+
+
+def test_a_seller_established_in_corsica_is_refused() -> None:
+    addr = seller().address.model_copy(update={"postcode": "20000", "city": "Ajaccio"})
+    assert refusal(order(fix_amount=False), address=addr).code == "territory_unhandled"
+
+
+# --- an explicit rate is never overridden ------------------------------------------------------
+
+LINE = {"sku": "ABJ-PELLE", "description": "Pelle", "quantity": "1", "unit_price": "30.00"}
+
+
+def test_a_20_percent_line_to_an_export_is_refused_with_both_rates() -> None:
+    exc = refusal(paid_to(consumer_at("CH", "1204"), lines=[{**LINE, "vat_rate": "20"}]))
+    assert exc.code == "vat_rate_mismatch"
+    assert "20%" in exc.reason
+    assert "0%" in exc.reason
+    # The same line without a rate (or at 0 %) is the export it should be.
+    assert decide_for(order(buyer=consumer_at("CH", "1204"), lines=[{**LINE, "tax_category": "standard"}])) == {
+        ("G", Decimal(0))
+    }
+    assert decide_for(order(buyer=consumer_at("CH", "1204"), lines=[{**LINE, "vat_rate": "0"}])) == {("G", Decimal(0))}
+
+
+def test_a_20_percent_line_of_a_franchise_seller_is_refused() -> None:
+    event = paid_to(consumer_at("FR", "35000"), "quincaillerie-dupont", lines=[{**LINE, "vat_rate": "20"}])
+    exc = refusal(event, "quincaillerie-dupont")
+    assert exc.code == "vat_rate_mismatch"
+    assert "20%" in exc.reason
+    assert "0" in exc.reason
+
+
+def test_a_20_percent_line_to_an_eu_business_is_refused() -> None:
+    exc = refusal(paid_to(DE_COMPANY, include_vat=False, lines=[{**LINE, "vat_rate": "20"}]))
+    assert exc.code == "vat_rate_mismatch"
+
+
+def test_rate_and_category_that_disagree_are_refused_even_for_an_export() -> None:
+    exc = refusal(paid_to(consumer_at("CH", "1204"), lines=[{**LINE, "vat_rate": "0", "tax_category": "standard"}]))
+    assert exc.code == "vat_rate_mismatch"
+    assert "standard" in exc.reason
+
+
+def test_explicit_shipping_rate_on_an_export_is_refused() -> None:
+    event = paid_to(consumer_at("CH", "1204"), lines=[{**LINE, "tax_category": "standard"}])
+    event["shipping"] = {"amount": "9.90", "vat_rate": "20"}
+    exc = refusal(event)
+    assert exc.code == "vat_rate_mismatch"
+    assert "shipping" in exc.reason
+
+
+# --- dates outside the rate table ------------------------------------------------------------
+
+
+def test_a_delivery_before_the_rate_table_is_refused_not_an_internal_error() -> None:
+    event = paid_to(consumer_at("FR", "35000"))
+    event["delivery"]["date"] = "2010-06-01"
+    exc = refusal(event)
+    assert exc.code == "date_unsupported"
+    assert "2010-06-01" in exc.reason
