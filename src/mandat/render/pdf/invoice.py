@@ -290,15 +290,21 @@ class _Layout:
             slots = max(len(c[3]) for c in cells)
             # Keep a short row whole; a row taller than a page continues slot by slot.
             self.room(ROW * min(slots, 4))
-            for k in range(slots):
+            done = 0
+            while done < slots:
                 self.room(ROW)
+                fit = min(slots - done, int((self.y - self.bottom) // ROW))
+                # Cell by cell, so that a wrapped description stays one run of text for extraction.
                 for x0, x1, align, parts, size, color in cells:
-                    if k < len(parts) and parts[k]:
+                    for k, part in enumerate(parts[done : done + fit]):
+                        if not part:
+                            continue
                         if align == "l":
-                            self.page.text(x0, self.y, parts[k], size=size, color=color)
+                            self.page.text(x0, self.y - ROW * k, part, size=size, color=color)
                         else:
-                            self.page.text_right(x1, self.y, parts[k], size=size, color=color)
-                self.y -= ROW
+                            self.page.text_right(x1, self.y - ROW * k, part, size=size, color=color)
+                self.y -= ROW * fit
+                done += fit
             self.y -= 3
             self.page.line(LEFT, self.y + 6, RIGHT, self.y + 6, width=0.3, gray=0.8)
         self.in_table = False
