@@ -27,6 +27,7 @@ from mandat.render.countries import FR as COUNTRY_NAMES
 from mandat.render.document import render_document
 from mandat.render.pdf.invoice import COLS, discount_note
 from tests.render.samples import (
+    ALL_SAMPLES,
     B2B_PAYMENT_MENTIONS,
     INTRA_EU_REASON,
     SELLER,
@@ -152,6 +153,28 @@ def test_intra_eu_reads_in_words_with_the_country_by_name() -> None:
     assert "Allemagne" in text  # buyer's and delivery country
     assert not re.search(r"\b(K|DE)\b", text), "a bare category letter or country code is printed"
     assert flat(INTRA_EU_REASON[0]) in text  # the legal mention is still there
+
+
+def test_export_reads_in_words_with_the_country_by_name() -> None:
+    swiss = PartySnapshot(
+        name="Holzbau Berger AG",
+        address=Address(line1="Bahnhofstrasse 1", postcode="8001", city="Zürich", country="CH"),
+        is_business=True,
+    )
+    export = ("Exonération de TVA, art. 262 I du CGI", "VATEX-EU-G")
+    doc = make_document(
+        [taxed("OSB-18", "Panneau OSB 3 18 mm", "10", "20.90", "0", category="G")],
+        prices_include_vat=False,
+        buyer=swiss,
+        business_case="OUTOFSCOPE",
+        exemptions={"G": export},
+        mentions=[Mention(code="vat_exemption", text=export[0])],
+    )
+    text = pdf_text(render_document(doc).pdf)
+    assert "0 % — exonéré (exportation)" in text
+    assert "Suisse" in text
+    assert not re.search(r"\b(G|CH)\b", text)
+    assert export[0] in text
 
 
 def test_franchise_reads_vat_not_applicable() -> None:
@@ -372,11 +395,17 @@ def test_buyer_box_grows_to_hold_the_buyer(long_pdf: bytes, tmp_path: Path) -> N
     assert below[0].y1 < box[1]
 
 
-def test_short_document_keeps_one_page_and_its_parts_apart(tmp_path: Path) -> None:
-    pdf = render_document(intra_eu()).pdf
-    pages, found = words(pdf, tmp_path)
+@pytest.mark.parametrize("name", list(ALL_SAMPLES))
+def test_samples_fit_one_page_without_overlap(name: str, tmp_path: Path) -> None:
+    pages, found = words(render_document(ALL_SAMPLES[name]()).pdf, tmp_path)
     assert pages == 1
+    for w in found:
+        assert_inside(w, LEFT, RIGHT)
     assert_no_overlap(found)
+
+
+def test_short_document_keeps_its_buyer_box_small(tmp_path: Path) -> None:
+    pdf = render_document(intra_eu()).pdf
     box = next(b for b in grey_boxes(pdf, 0) if abs(b[0] - 300) < 0.01)
     assert box[3] - box[1] < 80  # five short lines: the box is not a fixed 96 pt block
 
