@@ -76,7 +76,9 @@ VAT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     }
 }
 # An exemption code that says more than its category does.
-VATEX_WORDS: dict[str, dict[str, str]] = {"fr": {"VATEX-FR-FRANCHISE": "TVA non applicable (franchise en base)"}}
+VATEX_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "fr": {"VATEX-FR-FRANCHISE": ("non applicable", "TVA non applicable (franchise en base)")}
+}
 
 
 def vat_category(
@@ -86,9 +88,10 @@ def vat_category(
 
     A category without words raises KeyError: printing a bare letter would say nothing.
     """
-    words = VAT_WORDS.get(language, VAT_WORDS["fr"])[category][1 if long else 0]
-    if long and exemption_code:
-        words = VATEX_WORDS.get(language, VATEX_WORDS["fr"]).get(exemption_code, words)
+    both = VAT_WORDS.get(language, VAT_WORDS["fr"])[category]
+    if exemption_code:
+        both = VATEX_WORDS.get(language, VATEX_WORDS["fr"]).get(exemption_code, both)
+    words = both[1 if long else 0]
     if category == "O":  # not subject to VAT: there is no rate to show (BR-O-05)
         return words
     rate_text = f"{number(rate, language)}\u00a0%"

@@ -265,6 +265,8 @@ class _Layout:
         self.room(16 + 2 * ROW)
         self.in_table = True
         self._table_header()
+        # A line has no exemption code of its own: it shares its category's (E, K, G and AE have one breakdown each).
+        codes = {b.category: b.exemption_code for b in self.doc.vat_breakdown if b.exemption_code}
         for line in self.doc.lines:
             cells: list[tuple[float, float, str, list[str], float, tuple[float, float, float]]] = []
             (_, rx0, rx1, _), (_, dx0, dx1, _) = COLS[0], COLS[1]
@@ -284,7 +286,7 @@ class _Layout:
                 parts, size = self._number_cell(text, x1 - x0)
                 cells.append((x0, x1, "r", parts, size, (0.0, 0.0, 0.0)))
             _, vx0, vx1, _ = COLS[6]
-            vat = i18n.vat_category(line.vat_category, line.vat_rate, lang)
+            vat = i18n.vat_category(line.vat_category, line.vat_rate, lang, exemption_code=codes.get(line.vat_category))
             vat_size = 8.0 if line.vat_category == "S" else 7.0  # a bare rate, or a rate and a word
             cells.append((vx0, vx1, "r", self.wrap(vat, vx1 - vx0, vat_size), vat_size, (0.0, 0.0, 0.0)))
             slots = max(len(c[3]) for c in cells)
