@@ -77,7 +77,8 @@ VAT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
 }
 # An exemption code that says more than its category does.
 VATEX_WORDS: dict[str, dict[str, tuple[str, str]]] = {
-    "fr": {"VATEX-FR-FRANCHISE": ("non applicable", "TVA non applicable (franchise en base)")}
+    # A no-break space keeps "non applicable" whole when the narrow column puts it under the rate.
+    "fr": {"VATEX-FR-FRANCHISE": ("non\u00a0applicable", "TVA non applicable (franchise en base)")}
 }
 
 
