@@ -429,3 +429,27 @@ def test_mentions_continue_on_a_new_page(tmp_path: Path) -> None:
 def test_long_document_is_deterministic(long_pdf: bytes) -> None:
     again = render_document(Document.model_validate_json(long_document().model_dump_json())).pdf
     assert again == long_pdf
+
+
+def test_rows_are_not_split_across_pages(long_pdf: bytes, tmp_path: Path) -> None:
+    _pages, found = words(long_pdf, tmp_path)
+    per_page: dict[int, list[str]] = {}
+    for w in found:
+        per_page.setdefault(w.page, []).append(w.text)
+    for texts in per_page.values():
+        # Each row starts with its SKU and description, and ends with the discount note's long word.
+        assert texts.count("SKU-ABCDEFGH") == texts.count("Coffret") == texts.count("gonomischemgriff")
+
+
+def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
+    """A record is not bound by the event's limits: a 6000-character description still prints whole."""
+    description = " ".join(f"mot{i:04d}" for i in range(750))
+    doc = make_document([taxed("LONG", description, "1", "10", "20")], prices_include_vat=False)
+    pdf = render_document(doc).pdf
+    pages, found = words(pdf, tmp_path)
+    assert pages >= 2
+    for w in found:
+        assert_inside(w, LEFT, RIGHT)
+    assert_no_overlap(found)
+    printed = [w.text for w in found if w.text.startswith("mot")]
+    assert printed == description.split()

@@ -34,10 +34,11 @@ COLS: list[tuple[str, float, float, str]] = [
     ("vat", 499.0, 555.0, "r"),
 ]
 ROW = 11.0  # one text line of a table row
+WHOLE_ROW = 30  # rows of up to this many text lines never straddle two pages
 NUMBER_MIN_SIZE = 5.5  # a figure wider than its column is shrunk down to this, then wrapped
 # VAT breakdown, left of the totals box.
-VAT_LABEL_WIDTH = 150.0
-VAT_BASE_RIGHT, VAT_TAX_RIGHT = 260.0, 330.0
+VAT_LABEL_WIDTH = 145.0
+VAT_BASE_RIGHT, VAT_TAX_RIGHT = 262.0, 334.0
 TOTALS_X = 360.0
 FOOTER_SIZE, FOOTER_LEADING, FOOTER_LAST, FOOTER_TOP = 6.5, 8.0, 28.0, 40.0
 
@@ -252,6 +253,13 @@ class _Layout:
                 page.text_right(right, y, self.lb[key], size=7.5, style="bold")
         self.y = y - 16
 
+    def fit(self, text: str, width: float, size: float, style: FontStyle = "regular") -> float:
+        """*size*, or smaller for a figure wider than its room (totals are at most 99 999 999,99 in practice)."""
+        natural = self.pdf.text_width(text, size, style)
+        if natural <= width:
+            return size
+        return max(4.0, int(size * width / natural * 10) / 10)
+
     def _number_cell(self, text: str, width: float) -> tuple[list[str], float]:
         """A figure in its column: at 8 pt when it fits, shrunk when not, wrapped as a last resort."""
         natural = self.pdf.text_width(text, 8)
@@ -290,8 +298,8 @@ class _Layout:
             vat_size = 8.0 if line.vat_category == "S" else 7.0  # a bare rate, or a rate and a word
             cells.append((vx0, vx1, "r", self.wrap(vat, vx1 - vx0, vat_size), vat_size, (0.0, 0.0, 0.0)))
             slots = max(len(c[3]) for c in cells)
-            # Keep a short row whole; a row taller than a page continues slot by slot.
-            self.room(ROW * min(slots, 4))
+            # A row is kept whole on one page; only one taller than half a page is split across pages.
+            self.room(ROW * (slots if slots <= WHOLE_ROW else 4))
             done = 0
             while done < slots:
                 self.room(ROW)
@@ -348,8 +356,9 @@ class _Layout:
         for words, base, tax in breakdown:
             for k, part in enumerate(words):
                 page.text(LEFT, vy - 11 * k, part, size=8)
-            page.text_right(VAT_BASE_RIGHT, vy, base, size=8)
-            page.text_right(VAT_TAX_RIGHT, vy, tax, size=8)
+            base_width = VAT_BASE_RIGHT - LEFT - VAT_LABEL_WIDTH - 6
+            page.text_right(VAT_BASE_RIGHT, vy, base, size=self.fit(base, base_width, 8))
+            page.text_right(VAT_TAX_RIGHT, vy, tax, size=self.fit(tax, VAT_TAX_RIGHT - VAT_BASE_RIGHT - 6, 8))
             vy -= 11 * len(words)
         ty = y
         for label, value, bold in rows:
@@ -358,7 +367,9 @@ class _Layout:
             if bold:
                 page.rect(TOTALS_X, ty - 4, RIGHT - TOTALS_X, 14, fill_gray=GREY)
             page.text(TOTALS_X + 6, ty, label, size=size, style=typed)
-            page.text_right(RIGHT - 4, ty, page_money(value), size=size, style=typed)
+            figure = page_money(value)
+            room = RIGHT - 4 - TOTALS_X - 6 - self.pdf.text_width(label, size, typed) - 8
+            page.text_right(RIGHT - 4, ty, figure, size=self.fit(figure, room, size, typed), style=typed)
             ty -= 15
         for part in terms:
             page.text(TOTALS_X + 6, ty, part, size=7)
