@@ -507,3 +507,12 @@ def test_dates_use_format_102() -> None:
     assert formats == {"102"}
     assert all(len(v) == 8 and v.isdigit() for v in xp(xml, "//*[@format]"))
     assert date(2026, 11, 27).strftime("%Y%m%d") in xp(xml, "//ram:IssueDateTime/udt:DateTimeString")
+
+
+def test_credit_note_says_the_refund_is_settled() -> None:
+    """BT-113 carries what was refunded (the PDF's "Montant remboursé"), BT-115 nothing left (BR-CO-16)."""
+    xml = build_cii(credit_note())
+    assert xp(xml, "//ram:GrandTotalAmount") == ["256.50"]  # 10 × 21.375 = 213.75 HT + 42.75 VAT
+    assert xp(xml, "//ram:TotalPrepaidAmount") == ["256.50"]
+    assert xp(xml, "//ram:DuePayableAmount") == ["0.00"]
+    assert validate(xml).valid

@@ -353,6 +353,9 @@ def _settlement(w: _Writer, doc: Document) -> None:
             w.leaf("ram:TaxBasisTotalAmount", _amount(totals.tax_exclusive))  # BT-109
             w.leaf("ram:TaxTotalAmount", _amount(totals.tax_total), currency)  # BT-110
             w.leaf("ram:GrandTotalAmount", _amount(totals.tax_inclusive))  # BT-112
+            # On a credit note (381, positive amounts) BT-113 is the amount already settled, i.e. refunded:
+            # the refund is executed before the note is issued, so BT-115 is 0 (BR-CO-16), and the PDF
+            # prints BT-113 as "Montant remboursé" rather than a "Net à payer" of zero.
             w.leaf("ram:TotalPrepaidAmount", _amount(totals.prepaid))  # BT-113
             w.leaf("ram:DuePayableAmount", _amount(totals.payable))  # BT-115
         if doc.corrects is not None:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from mandat.domain.money import normalize
+from mandat.render import countries
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -42,12 +43,14 @@ LABELS: dict[str, dict[str, str]] = {
         "total": "Total TTC",
         "paid": "Déjà payé",
         "payable": "Net à payer",
+        "refunded": "Montant remboursé",
+        "to_refund": "Reste à rembourser",
+        "continued": "suite",
         "corrects": "Avoir sur la facture",
         "of": "du",
         "reason": "Motif",
         "issuer": "Émetteur (mandataire)",
         "page": "Page",
-        "exempt": "Exonéré",
         "terms": "Conditions de paiement",
     }
 }
@@ -55,6 +58,53 @@ LABELS: dict[str, dict[str, str]] = {
 
 def labels(language: str) -> dict[str, str]:
     return LABELS.get(language, LABELS["fr"])
+
+
+# What each EN 16931 VAT category (UNCL 5305) means, in words: the category letter alone
+# tells a reader nothing. "short" fits the narrow VAT column of the lines table, "long" the
+# VAT breakdown. The legal mention citing the article (e.g. 262 ter I du CGI) is a separate
+# mention, printed with the others.
+VAT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "fr": {
+        "S": ("", ""),
+        "Z": ("", "taux zéro"),
+        "E": ("exonéré", "exonéré"),
+        "K": ("exonéré", "exonéré (livraison intracommunautaire)"),
+        "G": ("exonéré", "exonéré (exportation)"),
+        "AE": ("autoliquidation", "autoliquidation"),
+        "O": ("hors champ", "hors champ de la TVA"),
+    }
+}
+# An exemption code that says more than its category does.
+VATEX_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    # A no-break space keeps "non applicable" whole when the narrow column puts it under the rate.
+    "fr": {"VATEX-FR-FRANCHISE": ("non\u00a0applicable", "TVA non applicable (franchise en base)")}
+}
+
+
+def vat_category(
+    category: str, rate: Decimal, language: str, long: bool = False, exemption_code: str | None = None
+) -> str:
+    """The VAT category and rate as words: "20 %", "0 % — exonéré (livraison intracommunautaire)".
+
+    A category without words raises KeyError: printing a bare letter would say nothing.
+    """
+    both = VAT_WORDS.get(language, VAT_WORDS["fr"])[category]
+    if exemption_code:
+        both = VATEX_WORDS.get(language, VATEX_WORDS["fr"]).get(exemption_code, both)
+    words = both[1 if long else 0]
+    if category == "O":  # not subject to VAT: there is no rate to show (BR-O-05)
+        return words
+    rate_text = f"{number(rate, language)}\u00a0%"
+    if not words:
+        return rate_text
+    return f"{rate_text} — {words}" if long else f"{rate_text} {words}"
+
+
+def country(code: str, language: str) -> str:
+    """The country's name for a postal address; an unknown code is printed as given rather than guessed."""
+    del language  # French only until Babel/CLDR brings the other languages
+    return countries.FR.get(code, code)
 
 
 # Narrow no-break space as thousands separator, as French typography wants.

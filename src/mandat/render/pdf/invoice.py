@@ -1,32 +1,46 @@
 """Layout of an invoice or credit note on A4 pages, drawn with the PDF/A-3 writer.
 
 Everything printed comes from the document record; the CII XML is embedded as
-the Factur-X attachment. Long invoices continue on further pages, with the
-header repeated and totals and mentions after the last line.
+the Factur-X attachment. Every piece of text is wrapped to the width of its column
+(cut inside a word that does not fit), boxes and rows grow with their content, and
+whatever does not fit on a page continues on the next one: line rows, totals and
+mentions alike. Continuation pages repeat only the title and number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from decimal import Decimal
 
-from mandat.domain.documents import Document
+from mandat.domain.documents import Document, DocumentLine
+from mandat.domain.parties import Address
 from mandat.render import i18n
-from mandat.render.pdf.writer import Page, PdfWriter
+from mandat.render.pdf.writer import FontStyle, Page, PdfWriter
 
-LEFT, RIGHT, TOP, BOTTOM = 40.0, 555.0, 800.0, 60.0
+LEFT, RIGHT, TOP = 40.0, 555.0, 800.0
 GREY = 0.93
+TEXT_GREY = (0.35, 0.35, 0.35)
 META_X = 330.0
-# Table columns: (key, right edge or left start, align)
-COLS = [
-    ("ref", 40.0, "l"),
-    ("description", 100.0, "l"),
-    ("qty", 330.0, "r"),
-    ("unit_price", 395.0, "r"),
-    ("discount", 445.0, "r"),
-    ("net", 510.0, "r"),
-    ("vat", 555.0, "r"),
+SELLER_WIDTH = META_X - LEFT - 12
+BOX_X = 300.0  # buyer box, right half of the page
+BOX_PAD = 8.0
+# Lines table: (key, left edge, right edge, align). Gaps of 6 pt keep neighbours apart.
+COLS: list[tuple[str, float, float, str]] = [
+    ("ref", 40.0, 96.0, "l"),
+    ("description", 102.0, 277.0, "l"),
+    ("qty", 283.0, 321.0, "r"),
+    ("unit_price", 327.0, 379.0, "r"),
+    ("discount", 385.0, 429.0, "r"),
+    ("net", 435.0, 493.0, "r"),
+    ("vat", 499.0, 555.0, "r"),
 ]
-DESC_WIDTH = 195.0
+ROW = 11.0  # one text line of a table row
+WHOLE_ROW = 30  # rows of up to this many text lines never straddle two pages
+NUMBER_MIN_SIZE = 5.5  # a figure wider than its column is shrunk down to this, then wrapped
+# VAT breakdown, left of the totals box.
+VAT_LABEL_WIDTH = 145.0
+VAT_BASE_RIGHT, VAT_TAX_RIGHT = 262.0, 334.0
+TOTALS_X = 360.0
+FOOTER_SIZE, FOOTER_LEADING, FOOTER_LAST, FOOTER_TOP = 6.5, 8.0, 28.0, 40.0
 
 
 def render_pdf(doc: Document, xml: bytes) -> bytes:
@@ -40,44 +54,12 @@ def render_pdf(doc: Document, xml: bytes) -> bytes:
         lang={"fr": "fr-FR"}.get(lang, lang),
         created=doc.issued_at,
     )
-    money: Callable[[object], str] = lambda v: i18n.money(v, doc.currency, lang)  # type: ignore[arg-type]  # noqa: E731
-    pages: list[Page] = []
-
-    def new_page() -> tuple[Page, float]:
-        page = pdf.add_page()
-        pages.append(page)
-        return page, header(pdf, page, doc, title, first=len(pages) == 1)
-
-    page, y = new_page()
-    y = table_header(page, y, lb)
-    for line in doc.lines:
-        desc = pdf.wrap(line.description, DESC_WIDTH, 8, "regular")
-        extra = [f"{lb['discount']} : {line.allowance_reason}"] if line.allowance and line.allowance_reason else []
-        height = 11.0 * (len(desc) + len(extra)) + 3
-        if y - height < BOTTOM + 20:
-            page, y = new_page()
-            y = table_header(page, y, lb)
-        page.text(COLS[0][1], y, line.sku[:14], size=7)
-        for k, text in enumerate(desc):
-            page.text(COLS[1][1], y - 11 * k, text, size=8)
-        for k, text in enumerate(extra):
-            page.text(COLS[1][1], y - 11 * (len(desc) + k), text, size=7, color=(0.35, 0.35, 0.35))
-        page.text_right(COLS[2][1], y, i18n.number(line.quantity, lang), size=8)
-        page.text_right(COLS[3][1], y, i18n.unit_price(line.net_unit_price, lang), size=8)
-        page.text_right(COLS[4][1], y, i18n.amount(line.allowance, lang) if line.allowance else "", size=8)
-        page.text_right(COLS[5][1], y, i18n.amount(line.net_amount, lang), size=8)
-        rate = f"{i18n.number(line.vat_rate, lang)} %" if line.vat_category == "S" else line.vat_category
-        page.text_right(COLS[6][1], y, rate, size=8)
-        y -= height
-        page.line(LEFT, y + 6, RIGHT, y + 6, width=0.3, gray=0.8)
-
-    needed = 30 + 12 * (len(doc.vat_breakdown) + 6) + mentions_height(pdf, doc)
-    if y - needed < BOTTOM:
-        page, y = new_page()
-    y = totals(page, y - 8, doc, lb, money)
-    y = mentions(pdf, page, y - 10, doc)
-    for n, pg in enumerate(pages, start=1):
-        footer(pdf, pg, doc, lb, n, len(pages))
+    layout = _Layout(pdf, doc, title)
+    layout.buyer_and_delivery()
+    layout.lines_table()
+    layout.totals()
+    layout.mentions()
+    layout.footers()
     pdf.attach(
         filename="factur-x.xml",
         data=xml,
@@ -95,163 +77,342 @@ def render_pdf(doc: Document, xml: bytes) -> bytes:
     return pdf.to_bytes()
 
 
-def header(pdf: PdfWriter, page: Page, doc: Document, title: str, first: bool) -> float:
-    lb = i18n.labels(doc.language)
-    lang = doc.language
-    s = doc.seller
-    y = TOP
-    page.text(LEFT, y, s.name, size=13, style="bold")
-    y -= 15
-    seller_lines = [*s.address.lines()]
-    if s.siren:
-        ident = f"{lb['siren']} {s.siren}"
-        if s.siret:
-            ident += f" · {lb['siret']} {s.siret}"
-        seller_lines.append(ident)
-    legal = " ".join(
-        part
-        for part in (
-            s.legal_form or "",
-            f"{lb['capital']} {i18n.money(s.share_capital, doc.currency, lang)}" if s.share_capital else "",
-            f"· {s.registry}" if s.registry else "",
+def discount_note(line: DocumentLine, label: str) -> str | None:
+    """What is printed under a discounted line: "Remise : <reason>", or "Remise" alone.
+
+    The rules join several reasons with ", " and use the word "Remise" itself when the
+    seller gave none (a line discount, or an order voucher's default reason); printing it
+    after the label would read "Remise : Remise".
+    """
+    if not line.allowance:
+        return None
+    parts: list[str] = []
+    for part in (line.allowance_reason or "").split(", "):
+        part = part.strip()
+        if part and part.casefold() != label.casefold() and part not in parts:
+            parts.append(part)
+    return f"{label} : {', '.join(parts)}" if parts else label
+
+
+class _Layout:
+    """A cursor going down the pages; :meth:`room` opens a new page when a block does not fit."""
+
+    def __init__(self, pdf: PdfWriter, doc: Document, title: str) -> None:
+        self.pdf, self.doc, self.title = pdf, doc, title
+        self.lang = doc.language
+        self.lb = i18n.labels(doc.language)
+        self.pages: list[Page] = []
+        self.footer_lines = self._footer_lines()
+        # Content stops above the footer, however many lines the issuer's details take.
+        self.bottom = self._footer_top() + FOOTER_SIZE + 14
+        self.in_table = False
+        self.page, self.y = self._new_page()
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def _new_page(self) -> tuple[Page, float]:
+        page = self.pdf.add_page()
+        self.pages.append(page)
+        self.page = page
+        self.y = self._header() if len(self.pages) == 1 else self._continuation_header()
+        if self.in_table:
+            self._table_header()
+        return page, self.y
+
+    def room(self, height: float) -> None:
+        """Make sure *height* points fit below the cursor, else continue on a new page."""
+        if self.y - height < self.bottom:
+            self._new_page()
+
+    def money(self, value: Decimal) -> str:
+        return i18n.money(value, self.doc.currency, self.lang)
+
+    def wrap(self, text: str, width: float, size: float, style: FontStyle = "regular") -> list[str]:
+        return self.pdf.wrap(text, width, size, style)
+
+    def address_lines(self, address: Address) -> list[str]:
+        """The postal lines, and the country by name when it is not the document's own country."""
+        lines = address.lines()
+        if address.country != self.doc.country:
+            lines.append(i18n.country(address.country, self.lang))
+        return lines
+
+    # -- header ----------------------------------------------------------------------------
+
+    def _header(self) -> float:
+        doc, lb, lang, page = self.doc, self.lb, self.lang, self.page
+        s = doc.seller
+        y = TOP
+        for text in self.wrap(s.name, SELLER_WIDTH, 13, "bold"):
+            page.text(LEFT, y, text, size=13, style="bold")
+            y -= 15.5
+        y += 0.5
+        seller_lines = self.address_lines(s.address)
+        if s.siren:
+            ident = f"{lb['siren']} {s.siren}"
+            if s.siret:
+                ident += f" · {lb['siret']} {s.siret}"
+            seller_lines.append(ident)
+        legal = " ".join(
+            part
+            for part in (
+                s.legal_form or "",
+                f"{lb['capital']} {i18n.money(s.share_capital, doc.currency, lang)}" if s.share_capital else "",
+                f"· {s.registry}" if s.registry else "",
+            )
+            if part
         )
-        if part
-    )
-    if legal:
-        seller_lines.append(legal)
-    if s.vat_id:
-        seller_lines.append(f"{lb['vat_id']} {s.vat_id}")
-    if s.email:
-        seller_lines.append(s.email)
-    for text in seller_lines:
-        page.text(LEFT, y, text, size=8)
-        y -= 10
+        if legal:
+            seller_lines.append(legal)
+        if s.vat_id:
+            seller_lines.append(f"{lb['vat_id']} {s.vat_id}")
+        if s.email:
+            seller_lines.append(s.email)
+        for text in seller_lines:
+            for wrapped in self.wrap(text, SELLER_WIDTH, 8):
+                page.text(LEFT, y, wrapped, size=8)
+                y -= 10
 
-    page.text_right(RIGHT, TOP, title, size=18, style="bold")
-    meta = [
-        (lb["number"], doc.number),
-        (lb["issue_date"], i18n.day(doc.issue_date, lang)),
-        (lb["delivery_date"], i18n.day(doc.delivery_date, lang)),
-        (lb["order"], doc.order_id),
-    ]
-    if doc.purchase_order:
-        meta.append((lb["purchase_order"], doc.purchase_order))
-    if doc.due_date:
-        meta.append((lb["due_date"], i18n.day(doc.due_date, lang)))
-    if doc.corrects:
-        meta.append((lb["corrects"], f"{doc.corrects.number} {lb['of']} {i18n.day(doc.corrects.issue_date, lang)}"))
-    ry = TOP - 20
-    for label, value in meta:
-        page.text(META_X, ry, f"{label} :", size=8)
-        # A long reference (order ids run to 64 characters) goes under its label rather than over it.
-        if META_X + pdf.text_width(f"{label} : ", 8) + pdf.text_width(value, 8, "bold") > RIGHT:
-            ry -= 10
-        page.text_right(RIGHT, ry, value, size=8, style="bold")
-        ry -= 11
-    y = min(y, ry) - 10
-    if not first:
-        return y - 5
+        meta = [
+            (lb["number"], doc.number),
+            (lb["issue_date"], i18n.day(doc.issue_date, lang)),
+            (lb["delivery_date"], i18n.day(doc.delivery_date, lang)),
+            (lb["order"], doc.order_id),
+        ]
+        if doc.purchase_order:
+            meta.append((lb["purchase_order"], doc.purchase_order))
+        if doc.due_date:
+            meta.append((lb["due_date"], i18n.day(doc.due_date, lang)))
+        if doc.corrects:
+            meta.append((lb["corrects"], f"{doc.corrects.number} {lb['of']} {i18n.day(doc.corrects.issue_date, lang)}"))
+        ry = self._title_and_meta(meta)
+        return min(y, ry) - 10
 
-    b = doc.buyer
-    box_top = y
-    page.rect(300, box_top - 88, RIGHT - 300, 96, fill_gray=GREY)
-    by = box_top - 4
-    page.text(308, by, lb["billed_to"], size=7, style="bold", color=(0.3, 0.3, 0.3))
-    by -= 12
-    page.text(308, by, b.name, size=9, style="bold")
-    by -= 11
-    buyer_lines = [*b.address.lines(), b.address.country if b.address.country != "FR" else ""]
-    if b.vat_id:
-        buyer_lines.append(f"{lb['vat_id']} {b.vat_id}")
-    if b.siren:
-        buyer_lines.append(f"{lb['siren']} {b.siren}")
-    for text in (t for t in buyer_lines if t):
-        for wrapped in pdf.wrap(text, RIGHT - 316, 8, "regular"):
-            page.text(308, by, wrapped, size=8)
-            by -= 10
-    if doc.delivery_address:
-        dy = box_top - 4
-        page.text(LEFT, dy, lb["delivered_to"], size=7, style="bold", color=(0.3, 0.3, 0.3))
-        dy -= 12
-        for text in [*doc.delivery_address.lines(), doc.delivery_address.country]:
-            page.text(LEFT, dy, text, size=8)
-            dy -= 10
-    return box_top - 104
+    def _title_and_meta(self, meta: list[tuple[str, str]]) -> float:
+        page = self.page
+        page.text_right(RIGHT, TOP, self.title, size=18, style="bold")
+        ry = TOP - 20
+        for label, value in meta:
+            head = f"{label} :"
+            page.text(META_X, ry, head, size=8)
+            # A value that does not fit beside its label goes under it, wrapped if need be.
+            room = RIGHT - META_X - self.pdf.text_width(f"{head} ", 8)
+            if self.pdf.text_width(value, 8, "bold") > room:
+                ry -= 10
+            parts = self.wrap(value, RIGHT - META_X, 8, "bold") or [""]
+            for k, part in enumerate(parts):
+                page.text_right(RIGHT, ry - 10 * k, part, size=8, style="bold")
+            ry -= 10 * (len(parts) - 1) + 11
+        return ry
 
+    def _continuation_header(self) -> float:
+        meta = [(self.lb["number"], f"{self.doc.number} ({self.lb['continued']})")]
+        return self._title_and_meta(meta) - 10
 
-def table_header(page: Page, y: float, lb: dict[str, str]) -> float:
-    page.rect(LEFT, y - 4, RIGHT - LEFT, 14, fill_gray=GREY)
-    for key, x, align in COLS:
-        if align == "l":
-            page.text(x + 2, y, lb[key], size=7.5, style="bold")
+    def buyer_and_delivery(self) -> None:
+        doc, lb = self.doc, self.lb
+        b = doc.buyer
+        inner = RIGHT - BOX_X - 2 * BOX_PAD
+        rows: list[tuple[str, float, FontStyle, float]] = [(lb["billed_to"], 7, "bold", 12)]
+        rows += [(t, 9, "bold", 11) for t in self.wrap(b.name, inner, 9, "bold")]
+        buyer_lines = self.address_lines(b.address)
+        if b.vat_id:
+            buyer_lines.append(f"{lb['vat_id']} {b.vat_id}")
+        if b.siren:
+            buyer_lines.append(f"{lb['siren']} {b.siren}")
+        for text in buyer_lines:
+            rows += [(t, 8, "regular", 10) for t in self.wrap(text, inner, 8)]
+        box_height = 8 + sum(step for *_, step in rows)  # the label's baseline is 12 pt under the top
+
+        delivery: list[tuple[str, float, FontStyle, float]] = []
+        if doc.delivery_address:
+            delivery.append((lb["delivered_to"], 7, "bold", 12))
+            for text in self.address_lines(doc.delivery_address):
+                delivery += [(t, 8, "regular", 10) for t in self.wrap(text, BOX_X - LEFT - 12, 8)]
+        self.room(max(box_height, sum(step for *_, step in delivery)) + 8)
+        top = self.y + 8
+        self.page.rect(BOX_X, top - box_height, RIGHT - BOX_X, box_height, fill_gray=GREY)
+        for x, block in ((BOX_X + BOX_PAD, rows), (LEFT, delivery)):
+            y = top - 12
+            for text, size, style, step in block:
+                color = TEXT_GREY if size == 7 else (0.0, 0.0, 0.0)
+                self.page.text(x, y, text, size=size, style=style, color=color)
+                y -= step
+        delivery_bottom = top - 12 - sum(step for *_, step in delivery)
+        self.y = min(top - box_height, delivery_bottom) - 18
+
+    # -- lines -------------------------------------------------------------------------
+
+    def _table_header(self) -> None:
+        page, y = self.page, self.y
+        page.rect(LEFT, y - 4, RIGHT - LEFT, 14, fill_gray=GREY)
+        for key, left, right, align in COLS:
+            if align == "l":
+                page.text(left + 2, y, self.lb[key], size=7.5, style="bold")
+            else:
+                page.text_right(right, y, self.lb[key], size=7.5, style="bold")
+        self.y = y - 16
+
+    def fit(self, text: str, width: float, size: float, style: FontStyle = "regular") -> float:
+        """*size*, or smaller for a figure wider than its room (totals are at most 99 999 999,99 in practice)."""
+        natural = self.pdf.text_width(text, size, style)
+        if natural <= width:
+            return size
+        return max(4.0, int(size * width / natural * 10) / 10)
+
+    def _number_cell(self, text: str, width: float) -> tuple[list[str], float]:
+        """A figure in its column: at 8 pt when it fits, shrunk when not, wrapped as a last resort."""
+        natural = self.pdf.text_width(text, 8)
+        if natural <= width:
+            return [text], 8.0
+        size = max(NUMBER_MIN_SIZE, int(8 * width / natural * 10) / 10)
+        return self.wrap(text, width, size), size
+
+    def lines_table(self) -> None:
+        lang, lb = self.lang, self.lb
+        self.room(16 + 2 * ROW)
+        self.in_table = True
+        self._table_header()
+        # A line has no exemption code of its own: it shares its category's (E, K, G and AE have one breakdown each).
+        codes = {b.category: b.exemption_code for b in self.doc.vat_breakdown if b.exemption_code}
+        for line in self.doc.lines:
+            cells: list[tuple[float, float, str, list[str], float, tuple[float, float, float]]] = []
+            (_, rx0, rx1, _), (_, dx0, dx1, _) = COLS[0], COLS[1]
+            cells.append((rx0, rx1, "l", self.wrap(line.sku, rx1 - rx0, 7), 7.0, (0.0, 0.0, 0.0)))
+            desc = self.wrap(line.description, dx1 - dx0, 8)
+            note = discount_note(line, lb["discount"])
+            cells.append((dx0, dx1, "l", desc, 8.0, (0.0, 0.0, 0.0)))
+            if note:
+                cells.append((dx0, dx1, "l", [""] * len(desc) + self.wrap(note, dx1 - dx0, 7), 7.0, TEXT_GREY))
+            figures = [
+                i18n.number(line.quantity, lang),
+                i18n.unit_price(line.net_unit_price, lang),
+                i18n.amount(line.allowance, lang) if line.allowance else "",
+                i18n.amount(line.net_amount, lang),
+            ]
+            for (_, x0, x1, _), text in zip(COLS[2:6], figures, strict=True):
+                parts, size = self._number_cell(text, x1 - x0)
+                cells.append((x0, x1, "r", parts, size, (0.0, 0.0, 0.0)))
+            _, vx0, vx1, _ = COLS[6]
+            vat = i18n.vat_category(line.vat_category, line.vat_rate, lang, exemption_code=codes.get(line.vat_category))
+            vat_size = 8.0 if line.vat_category == "S" else 7.0  # a bare rate, or a rate and a word
+            cells.append((vx0, vx1, "r", self.wrap(vat, vx1 - vx0, vat_size), vat_size, (0.0, 0.0, 0.0)))
+            slots = max(len(c[3]) for c in cells)
+            # A row is kept whole on one page; only one taller than half a page is split across pages.
+            self.room(ROW * (slots if slots <= WHOLE_ROW else 4))
+            done = 0
+            while done < slots:
+                self.room(ROW)
+                fit = min(slots - done, int((self.y - self.bottom) // ROW))
+                # Cell by cell, so that a wrapped description stays one run of text for extraction.
+                for x0, x1, align, parts, size, color in cells:
+                    for k, part in enumerate(parts[done : done + fit]):
+                        if not part:
+                            continue
+                        if align == "l":
+                            self.page.text(x0, self.y - ROW * k, part, size=size, color=color)
+                        else:
+                            self.page.text_right(x1, self.y - ROW * k, part, size=size, color=color)
+                self.y -= ROW * fit
+                done += fit
+            self.y -= 3
+            self.page.line(LEFT, self.y + 6, RIGHT, self.y + 6, width=0.3, gray=0.8)
+        self.in_table = False
+
+    # -- totals and mentions -----------------------------------------------------------
+
+    def totals(self) -> None:
+        doc, lb, lang, page_money = self.doc, self.lb, self.lang, self.money
+        breakdown: list[tuple[list[str], str, str]] = []
+        for b in doc.vat_breakdown:
+            label = i18n.vat_category(b.category, b.rate, lang, long=True, exemption_code=b.exemption_code)
+            breakdown.append(
+                (self.wrap(label, VAT_LABEL_WIDTH, 8), page_money(b.taxable_amount), page_money(b.tax_amount))
+            )
+        t = doc.totals
+        rows: list[tuple[str, Decimal, bool]] = [
+            (lb["total_net"], t.tax_exclusive, False),
+            (lb["total_vat"], t.tax_total, False),
+            (lb["total"], t.tax_inclusive, True),
+        ]
+        if doc.kind == "credit_note":
+            # The refund is executed before the credit note is issued: what the buyer got back is the
+            # figure that matters, not a "net à payer" of zero (BT-113 / BT-115 in the XML still balance).
+            rows.append((lb["refunded"], t.prepaid, True))
+            if t.payable:
+                rows.append((lb["to_refund"], t.payable, True))
         else:
-            page.text_right(x - 2 if key == "vat" else x, y, lb[key], size=7.5, style="bold")
-    return y - 16
+            rows += [(lb["paid"], t.prepaid, False), (lb["payable"], t.payable, True)]
+        terms = self.wrap(f"{lb['terms']} : {doc.payment_terms}", RIGHT - TOTALS_X - 6, 7) if doc.payment_terms else []
+        left_height = 12 + sum(11 * len(words) for words, _, _ in breakdown)
+        right_height = 15 * len(rows) + 9 * len(terms)
+        self.y -= 8
+        self.room(max(left_height, right_height) + 4)
+        page, y = self.page, self.y
+        page.text(LEFT, y, lb["rate"], size=7.5, style="bold")
+        page.text_right(VAT_BASE_RIGHT, y, lb["base"], size=7.5, style="bold")
+        page.text_right(VAT_TAX_RIGHT, y, lb["vat"], size=7.5, style="bold")
+        vy = y - 12
+        for words, base, tax in breakdown:
+            for k, part in enumerate(words):
+                page.text(LEFT, vy - 11 * k, part, size=8)
+            base_width = VAT_BASE_RIGHT - LEFT - VAT_LABEL_WIDTH - 6
+            page.text_right(VAT_BASE_RIGHT, vy, base, size=self.fit(base, base_width, 8))
+            page.text_right(VAT_TAX_RIGHT, vy, tax, size=self.fit(tax, VAT_TAX_RIGHT - VAT_BASE_RIGHT - 6, 8))
+            vy -= 11 * len(words)
+        ty = y
+        for label, value, bold in rows:
+            size = 9.0 if bold else 8.0
+            typed: FontStyle = "bold" if bold else "regular"
+            if bold:
+                page.rect(TOTALS_X, ty - 4, RIGHT - TOTALS_X, 14, fill_gray=GREY)
+            page.text(TOTALS_X + 6, ty, label, size=size, style=typed)
+            figure = page_money(value)
+            room = RIGHT - 4 - TOTALS_X - 6 - self.pdf.text_width(label, size, typed) - 8
+            page.text_right(RIGHT - 4, ty, figure, size=self.fit(figure, room, size, typed), style=typed)
+            ty -= 15
+        for part in terms:
+            page.text(TOTALS_X + 6, ty, part, size=7)
+            ty -= 9
+        self.y = min(vy, ty) - 4
 
+    def mention_lines(self) -> list[str]:
+        out: list[str] = []
+        if self.doc.reason:
+            out += self.wrap(f"{self.lb['reason']} : {self.doc.reason}", RIGHT - LEFT, 7.5)
+        for m in self.doc.mentions:
+            out += self.wrap(m.text, RIGHT - LEFT, 7.5)
+        return out
 
-def totals(page: Page, y: float, doc: Document, lb: dict[str, str], money: Callable[[object], str]) -> float:
-    lang = doc.language
-    # VAT breakdown on the left, totals on the right.
-    page.text(LEFT, y, lb["rate"], size=7.5, style="bold")
-    page.text_right(200, y, lb["base"], size=7.5, style="bold")
-    page.text_right(270, y, lb["vat"], size=7.5, style="bold")
-    vy = y - 12
-    for b in doc.vat_breakdown:
-        label = f"{i18n.number(b.rate, lang)} %" if b.category == "S" else f"{lb['exempt']} ({b.category})"
-        page.text(LEFT, vy, label, size=8)
-        page.text_right(200, vy, money(b.taxable_amount), size=8)
-        page.text_right(270, vy, money(b.tax_amount), size=8)
-        vy -= 11
-    t = doc.totals
-    rows = [
-        (lb["total_net"], t.tax_exclusive, False),
-        (lb["total_vat"], t.tax_total, False),
-        (lb["total"], t.tax_inclusive, True),
-        (lb["paid"], t.prepaid, False),
-        (lb["payable"], t.payable, True),
-    ]
-    ty = y
-    for label, value, bold in rows:
-        if bold:
-            page.rect(360, ty - 4, RIGHT - 360, 14, fill_gray=GREY)
-        page.text(366, ty, label, size=9 if bold else 8, style="bold" if bold else "regular")
-        page.text_right(RIGHT - 4, ty, money(value), size=9 if bold else 8, style="bold" if bold else "regular")
-        ty -= 15
-    if doc.payment_terms:
-        page.text(366, ty, f"{lb['terms']} : {doc.payment_terms}", size=7)
-        ty -= 11
-    return min(vy, ty) - 4
+    def mentions(self) -> None:
+        lines = self.mention_lines()
+        self.y -= 10
+        self.room(16 + 10 * min(len(lines), 3))
+        self.page.line(LEFT, self.y + 6, RIGHT, self.y + 6, width=0.5, gray=0.6)
+        self.y -= 6
+        for text in lines:
+            self.room(10)
+            self.page.text(LEFT, self.y, text, size=7.5)
+            self.y -= 10
 
+    # -- footer --------------------------------------------------------------------------
 
-def mention_lines(pdf: PdfWriter, doc: Document) -> list[str]:
-    out: list[str] = []
-    lb = i18n.labels(doc.language)
-    if doc.reason:
-        out += pdf.wrap(f"{lb['reason']} : {doc.reason}", RIGHT - LEFT, 7.5, "regular")
-    for m in doc.mentions:
-        out += pdf.wrap(m.text, RIGHT - LEFT, 7.5, "regular")
-    return out
+    def _footer_lines(self) -> list[str]:
+        i, lb = self.doc.issuer, self.lb
+        text = (
+            f"{lb['issuer']} : {i.name}, {', '.join(self.address_lines(i.address))} — "
+            f"{lb['siren']} {i.siren} — {lb['vat_id']} {i.vat_id}"
+        )
+        return self.wrap(text, RIGHT - LEFT - 60, FOOTER_SIZE)
 
+    def _footer_top(self) -> float:
+        """Baseline of the first footer line: 40 pt up, higher when the issuer's details need more lines."""
+        return max(FOOTER_TOP, FOOTER_LAST + FOOTER_LEADING * (len(self.footer_lines) - 1))
 
-def mentions_height(pdf: PdfWriter, doc: Document) -> float:
-    return 10.0 * len(mention_lines(pdf, doc)) + 10
-
-
-def mentions(pdf: PdfWriter, page: Page, y: float, doc: Document) -> float:
-    page.line(LEFT, y + 6, RIGHT, y + 6, width=0.5, gray=0.6)
-    y -= 6
-    for text in mention_lines(pdf, doc):
-        page.text(LEFT, y, text, size=7.5)
-        y -= 10
-    return y
-
-
-def footer(pdf: PdfWriter, page: Page, doc: Document, lb: dict[str, str], n: int, total: int) -> None:
-    i = doc.issuer
-    text = (
-        f"{lb['issuer']} : {i.name}, {', '.join(i.address.lines())} — "
-        f"{lb['siren']} {i.siren} — {lb['vat_id']} {i.vat_id}"
-    )
-    for k, part in enumerate(pdf.wrap(text, RIGHT - LEFT - 60, 6.5, "regular")):
-        page.text(LEFT, 40 - 8 * k, part, size=6.5, color=(0.4, 0.4, 0.4))
-    page.text_right(RIGHT, 40, f"{lb['page']} {n}/{total}", size=6.5, color=(0.4, 0.4, 0.4))
+    def footers(self) -> None:
+        total = len(self.pages)
+        top = self._footer_top()
+        for n, page in enumerate(self.pages, start=1):
+            for k, part in enumerate(self.footer_lines):
+                page.text(LEFT, top - FOOTER_LEADING * k, part, size=FOOTER_SIZE, color=(0.4, 0.4, 0.4))
+            page.text_right(RIGHT, top, f"{self.lb['page']} {n}/{total}", size=FOOTER_SIZE, color=(0.4, 0.4, 0.4))

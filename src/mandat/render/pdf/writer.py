@@ -51,6 +51,8 @@ _ICC = Path(__file__).with_name("data") / "sRGB.icc"
 _SRGB = b"(sRGB IEC61966-2.1)"
 # Word separators: whitespace except the no-break spaces (French "12 500 €", "Facture :").
 _BREAK = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+# Text that wrapping would change even when it fits: line breaks, tabs, runs of spaces, edge spaces.
+_NOT_ONE_LINE = re.compile(r"[^\S \u00a0\u2007\u202f]|  |^ | $")
 _RESOURCES: dict[FontStyle, tuple[str, str]] = {"regular": ("F1", "F3"), "bold": ("F2", "F4")}
 
 
@@ -191,6 +193,8 @@ class PdfWriter:
             return []
         units = self._font(style).units
         limit = width * 1000 / size
+        if units(s) <= limit and _NOT_ONE_LINE.search(s) is None:
+            return [s]  # the usual case: a short field, already on one line
         space = units(" ")
         lines: list[str] = []
         for paragraph in s.splitlines():
