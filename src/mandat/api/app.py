@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mandat import __version__
 from mandat.api import problems
+from mandat.api.egress import EgressPolicy
 from mandat.api.problems import PROBLEM_JSON, PROBLEM_TYPES, Problem, problem
 from mandat.api.routes import documents, keys, sellers, series, webhooks
 from mandat.api.routes.events import event_routes
@@ -68,10 +69,12 @@ def create_app(
     public_url: str | None = None,
     max_body: int = MAX_BODY,
     max_batch: int = MAX_BATCH,
+    egress: EgressPolicy | None = None,
 ) -> FastAPI:
     """The API over one service. `secret` signs cursors and buyer links (default: MANDAT_SECRET_KEY or
     the key file under MANDAT_HOME); `public_url` is the base of buyer links (default MANDAT_PUBLIC_URL,
-    else the URL the request came to)."""
+    else the URL the request came to); `egress` says where webhook URLs may point (default: public
+    HTTPS addresses plus MANDAT_WEBHOOK_ALLOW_HOSTS)."""
     app = FastAPI(
         title="mandat",
         version=__version__,
@@ -86,6 +89,7 @@ def create_app(
         public_url=public_url or os.environ.get("MANDAT_PUBLIC_URL") or None,
         max_body=max_body,
         max_batch=max_batch,
+        egress=egress or EgressPolicy.from_env(),
     )
     problems.install(app)
     app.add_middleware(BodyLimit, limit=max_body)
