@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -136,4 +137,23 @@ def test_seller_unknown_is_checked_before_anything_is_stored_even_in_a_batch(api
     r = api.post_event([order(SELLER_A, ref="0010"), order("ghost", ref="0011")])
     assert r.status_code == 422
     assert r.json()["errors"][0]["pointer"] == "/1/seller_id"
+    assert counts(api) == (0, 0)
+
+
+def test_error_pointers_name_the_body_not_the_union_branch(api: Api) -> None:
+    """Pydantic reports an error inside `{"refund": {"kind": "lines", ...}}` at
+    `refund.lines.lines.0.quantity`: the branch tag `lines` is not in the body, so the pointer was
+    `/refund/lines/lines/0/quantity`, which names nothing. Found by tests/api/test_fuzz_events.py."""
+    refund = json.loads((Path(__file__).parents[2] / "docs" / "example-order.refunded.json").read_text())
+    refund["refund"]["lines"][0]["quantity"] = "-1"
+    refund["payment"]["status"] = "maybe"
+    r = api.client.post("/v1/events", content=json.dumps([refund]), headers=api.h("operator") | JSON)
+    assert r.status_code == 422
+    assert {e["pointer"] for e in r.json()["errors"]} == {"/0/refund/lines/0/quantity", "/0/payment/status"}
+    refund["refund"] = {"kind": "amount", "amounts": [{"vat_rate": "20", "amount": "0"}]}
+    r = api.client.post("/v1/events", content=json.dumps(refund), headers=api.h("operator") | JSON)
+    assert {e["pointer"] for e in r.json()["errors"]} == {"/refund/amounts/0/amount", "/payment/status"}
+    refund["refund"] = {"kind": "lines", "lines": "all of them"}
+    r = api.client.post("/v1/events", content=json.dumps(refund), headers=api.h("operator") | JSON)
+    assert {e["pointer"] for e in r.json()["errors"]} == {"/refund/lines", "/payment/status"}
     assert counts(api) == (0, 0)

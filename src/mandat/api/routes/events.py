@@ -80,7 +80,7 @@ def validate_events(state: ApiState, texts: list[str], batch: bool) -> None:
         try:
             model.model_validate_json(text)
         except ValidationError as exc:
-            errors.extend(errors_from(exc.errors(include_url=False, include_input=False), prefix))
+            errors.extend(errors_from(exc.errors(include_url=False, include_input=False), prefix, body=data))
             continue
         seller_ids[i] = str(data.get("seller_id"))
     if errors:
