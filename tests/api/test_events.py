@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
+from mandat.api.app import create_app
 from mandat.store import repository as repo
 from mandat.store.schema import documents, inbox
-from tests.api.conftest import JSON, SELLER_A, Api
+from tests.api.conftest import JSON, SECRET, SELLER_A, Api
 from tests.factories import order
 
 
@@ -157,3 +162,49 @@ def test_error_pointers_name_the_body_not_the_union_branch(api: Api) -> None:
     r = api.client.post("/v1/events", content=json.dumps(refund), headers=api.h("operator") | JSON)
     assert {e["pointer"] for e in r.json()["errors"]} == {"/refund/lines", "/payment/status"}
     assert counts(api) == (0, 0)
+
+
+def _held_by_another_worker(api: Api, event: dict[str, object]) -> int:
+    """The event accepted and claimed by another worker (as `mandat worker` does between the API's
+    acceptance and its own claim), which has not issued it yet."""
+    accepted = api.service.accept(json.dumps(event))
+    with api.service.engine.begin() as conn:
+        row = repo.get_inbox(conn, event_id=accepted.event_id)
+        assert row is not None
+        assert repo.claim_one(conn, row.id, "another-worker", timedelta(seconds=60))
+    return row.id
+
+
+def test_an_event_another_worker_is_issuing_is_answered_with_its_document(api: Api) -> None:
+    """Issue 11: under concurrency the synchronous answer came back `processing`, without the
+    document, whenever a worker had claimed the event first. Now the API waits for that worker."""
+    event = order(ref="0700")
+    row_id = _held_by_another_worker(api, event)
+    worker = threading.Timer(0.3, api.service.process, args=(row_id,))
+    worker.start()
+    started = time.monotonic()
+    r = api.post_event(event)
+    worker.join()
+    assert r.status_code == 202
+    result = r.json()
+    assert time.monotonic() - started >= 0.3
+    assert result["status"] == "issued", result
+    assert result["document_number"] == "F-ABJ-000001"
+    assert counts(api) == (1, 1)
+
+
+def test_when_the_other_worker_takes_too_long_the_answer_says_processing(api: Api) -> None:
+    """The wait is bounded: the answer then has no document, and GET /v1/events/{id} (or the
+    webhooks) gives the outcome later, as docs/api.md tells the client."""
+    fast = create_app(api.service, secret=SECRET, sync_wait=0.2)
+    client = TestClient(fast)
+    event = order(ref="0701")
+    row_id = _held_by_another_worker(api, event)
+    r = client.post("/v1/events", content=json.dumps(event), headers=api.h("operator") | JSON)
+    assert r.status_code == 202
+    assert r.json()["status"] == "processing"
+    assert r.json()["document_id"] is None
+    api.service.process(row_id)
+    got = client.get("/v1/events/evt-0701", headers=api.h("operator")).json()
+    assert got["status"] == "issued"
+    assert got["document_id"]

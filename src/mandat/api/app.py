@@ -24,6 +24,7 @@ from mandat.service.app import Mandat
 
 MAX_BODY = 1 << 20  # 1 MiB: a 500-line order is about 150 KiB
 MAX_BATCH = 100
+SYNC_WAIT = 2.0  # seconds; a worker issues an event in milliseconds, a claimed batch of 50 in well under this
 
 
 class BodyTooLarge(HTTPException):
@@ -70,11 +71,13 @@ def create_app(
     max_body: int = MAX_BODY,
     max_batch: int = MAX_BATCH,
     egress: EgressPolicy | None = None,
+    sync_wait: float = SYNC_WAIT,
 ) -> FastAPI:
     """The API over one service. `secret` signs cursors and buyer links (default: MANDAT_SECRET_KEY or
     the key file under MANDAT_HOME); `public_url` is the base of buyer links (default MANDAT_PUBLIC_URL,
     else the URL the request came to); `egress` says where webhook URLs may point (default: public
-    HTTPS addresses plus MANDAT_WEBHOOK_ALLOW_HOSTS)."""
+    HTTPS addresses plus MANDAT_WEBHOOK_ALLOW_HOSTS); `sync_wait` is how long `POST /v1/events` waits
+    for an event that another worker is issuing before it answers without the outcome."""
     app = FastAPI(
         title="mandat",
         version=__version__,
@@ -90,6 +93,7 @@ def create_app(
         max_body=max_body,
         max_batch=max_batch,
         egress=egress or EgressPolicy.from_env(),
+        sync_wait=sync_wait,
     )
     problems.install(app)
     app.add_middleware(BodyLimit, limit=max_body)

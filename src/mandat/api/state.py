@@ -19,6 +19,7 @@ class ApiState:
     max_body: int
     max_batch: int
     egress: EgressPolicy = field(default_factory=EgressPolicy.from_env)  # where webhooks may point
+    sync_wait: float = 2.0  # seconds POST /v1/events waits for an event another worker is issuing
 
 
 def get_state(request: Request) -> ApiState:
