@@ -155,7 +155,9 @@ def event_routes(max_batch: int) -> APIRouter:
             "Each event is stored as received, then issued synchronously (numbering only; the PDF and XML "
             "are rendered by the workers). A re-sent event (same `event_id`) answers its original outcome. "
             "A well-formed event that the rules refuse is `rejected` with `reason_code` and kept for replay; "
-            "a body that is not an event (schema, unknown seller) is refused with a 4xx and nothing is stored."
+            "a body that is not an event (schema, unknown seller) is refused with a 4xx and nothing is stored. "
+            "An event another worker is issuing is waited for (2 s at most per request); if it is still "
+            "`processing` then, poll `GET /v1/events/{event_id}` or wait for the webhook."
         ),
         responses=problem_responses(400, 401, 403, 413, 415, 422),
         openapi_extra={"requestBody": _body_schema(max_batch)},

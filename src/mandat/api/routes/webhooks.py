@@ -185,7 +185,8 @@ def list_deliveries(
 def retry_delivery(
     request: Request,
     webhook_id: WebhookId,
-    delivery_id: Annotated[int, Path(ge=1, le=2**62)],
+    # The column is a 32-bit integer on PostgreSQL: a larger id is no delivery, and must not reach the query.
+    delivery_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     who: Operator,
 ) -> DeliveryOut:
     state = get_state(request)
