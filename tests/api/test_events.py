@@ -208,3 +208,29 @@ def test_when_the_other_worker_takes_too_long_the_answer_says_processing(api: Ap
     got = client.get("/v1/events/evt-0701", headers=api.h("operator")).json()
     assert got["status"] == "issued"
     assert got["document_id"]
+
+
+def test_every_refusal_of_a_body_says_where(api: Api) -> None:
+    """Issue 11: a body refused as a whole (not JSON, not an event, too large, wrong media type)
+    had no `errors`; now it names the body (pointer "") or the header."""
+    h = api.h("operator") | JSON
+    cases = [
+        (b"{not json", h, 400, {"pointer": ""}),
+        (b"\xff\xfe", h, 400, {"pointer": ""}),
+        (b'"order.paid"', h, 400, {"pointer": ""}),
+        (json.dumps([order(ref=f"1{i:03d}") for i in range(101)]).encode(), h, 413, {"pointer": ""}),
+        (b" " * ((1 << 20) + 1), h, 413, {"pointer": ""}),
+        (
+            json.dumps(order()).encode(),
+            api.h("operator") | {"Content-Type": "text/plain"},
+            415,
+            {"header": "Content-Type"},
+        ),
+    ]
+    for body, headers, status, where in cases:
+        r = api.client.post("/v1/events", content=body, headers=headers)
+        assert r.status_code == status, r.text
+        [error] = r.json()["errors"]
+        assert {k: v for k, v in error.items() if k != "detail"} == where, error
+        assert error["detail"]
+    assert counts(api) == (0, 0)

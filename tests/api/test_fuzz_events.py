@@ -406,14 +406,14 @@ class Target:
             assert problem["type"].startswith("/problems/")
             assert problem["title"]
             assert problem["status"] == r.status_code
-            if r.status_code == 422:
-                assert problem["errors"]
-                for error in problem["errors"]:
-                    assert error["detail"]
-                    ptr = error.get("pointer")
-                    assert ptr is not None, error
-                    if meant is not None:
-                        assert resolves(meant, ptr), (ptr, error)
+            # Every refusal says where: a pointer into the body ("" for the body as a whole).
+            assert problem["errors"], problem
+            for error in problem["errors"]:
+                assert error["detail"]
+                ptr = error.get("pointer")
+                assert ptr is not None, error
+                if meant is not None and r.status_code == 422:
+                    assert resolves(meant, ptr), (ptr, error)
             assert self.counts() == before, "a refused request stored something"
             return
         assert not must_refuse, f"accepted what must be refused: {r.text}"

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mandat import __version__
 from mandat.api import problems
 from mandat.api.egress import EgressPolicy
-from mandat.api.problems import PROBLEM_JSON, PROBLEM_TYPES, Problem, problem
+from mandat.api.problems import PROBLEM_JSON, PROBLEM_TYPES, Problem, problem, where_errors
 from mandat.api.routes import documents, keys, sellers, series, webhooks
 from mandat.api.routes.events import event_routes
 from mandat.api.security import Signer, load_server_secret
@@ -46,7 +46,8 @@ class BodyLimit:
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            response = problem(413, "body-too-large", f"the body exceeds {self.limit} bytes")
+            detail = f"the body exceeds {self.limit} bytes"
+            response = problem(413, "body-too-large", detail, where_errors("body-too-large", detail, None))
             await response(scope, receive, send)
             return
         seen = 0

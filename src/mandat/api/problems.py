@@ -168,17 +168,35 @@ def validation_error(exc: ValidationError, prefix: Sequence[int | str] = ()) -> 
     return ApiError(422, "validation", f"{len(errors)} error(s) in the body", errors=errors[:50])
 
 
+# Refusals of a body as a whole: the pointer "" says so, so that every refusal of a request body
+# names where the problem is, like a schema error does.
+_WHOLE_BODY = {"malformed-json", "not-an-event", "body-too-large"}
+
+
+def where_errors(slug: str | None, detail: str | None, errors: Sequence[ProblemError] | None) -> list[ProblemError]:
+    """The errors of a problem, with the location a body-level refusal leaves implicit."""
+    if errors:
+        return list(errors)
+    text = detail or (PROBLEM_TYPES[slug][1] if slug in PROBLEM_TYPES else "invalid")
+    if slug in _WHOLE_BODY:
+        return [ProblemError(detail=text, pointer="")]
+    if slug == "unsupported-media-type":
+        return [ProblemError(detail=text, header="Content-Type")]
+    return []
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.slug, exc.detail, exc.errors, exc.headers)
+        return problem(exc.status, exc.slug, exc.detail, where_errors(exc.slug, exc.detail, exc.errors), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = errors_from(exc.errors(), body=exc.body if isinstance(exc.body, dict | list) else _NO_BODY)
         body_json_error = any(e.get("type") == "json_invalid" for e in exc.errors())
         if body_json_error:
-            return problem(400, "malformed-json", "the body is not valid JSON")
+            detail = "the body is not valid JSON"
+            return problem(400, "malformed-json", detail, where_errors("malformed-json", detail, None))
         return problem(422, "validation", f"{len(errors)} error(s) in the request", errors[:50])
 
     @app.exception_handler(StarletteHTTPException)
@@ -188,7 +206,7 @@ def install(app: FastAPI) -> None:
         )
         # FastAPI's own 400 is a body it could not parse as JSON.
         slug = {400: "malformed-json", 404: "not-found", 413: "body-too-large"}.get(exc.status_code)
-        return problem(exc.status_code, slug, detail, headers=exc.headers)
+        return problem(exc.status_code, slug, detail, where_errors(slug, detail, None), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
