@@ -152,7 +152,7 @@ def run(
     out = []
     for backend in backends:
         for wait in (2.0, 0.0):
-            log(f"sync answers: {backend}, {n} POSTs by {concurrency} clients, `mandat worker` running, wait {wait:g} s")
+            log(f"sync answers: {backend}, {n} POSTs by {concurrency} clients with `mandat worker`, wait {wait:g} s")
             out.append(run_one(backend, n, concurrency, wait, pg_url, problems, seed=7))
     return out
 
