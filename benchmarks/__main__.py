@@ -20,7 +20,7 @@ from typing import Any
 
 from benchmarks.common import PG_URL, Problems, machine, median, pg_available
 
-SECTIONS = ("render", "e2e", "hot", "cold", "profile")
+SECTIONS = ("render", "e2e", "hot", "cold", "profile", "sync")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -113,6 +113,14 @@ def main(argv: list[str] | None = None) -> int:
         out["profile"] = prof
         args.profile_out.write_text(profile.markdown(prof, fsync_ms, command, when), encoding="utf-8")
         log(f"wrote {args.profile_out}")
+
+    if "sync" in args.sections:
+        from benchmarks import sync
+
+        # The quick run stays under ~20 s: SQLite only, a few dozen POSTs per variant.
+        out["sync"] = sync.run(
+            ["sqlite"] + ([] if pg_down or quick else ["postgres"]), 80 if quick else 400, 8, pg_url, problems, log
+        )
 
     from benchmarks.events import SOURCE
 
@@ -430,6 +438,10 @@ def results_markdown(
             ]
         )
         add([""])
+    if out.get("sync"):
+        from benchmarks.sync import markdown as sync_markdown
+
+        add(sync_markdown(out["sync"]))
     add(notes(out, fsync_ms))
     return "\n".join(md) + "\n"
 

@@ -12,12 +12,16 @@ from fastapi.testclient import TestClient
 
 from mandat.api.app import create_app
 from mandat.api.auth import create_key
+from mandat.api.egress import EgressPolicy
 from mandat.service.app import Mandat
 from tests.factories import order
 
 SECRET = b"test-secret-key-of-at-least-32-bytes!!"
 SELLER_A = "atelier-bois"
 SELLER_B = "peintures-lumiere"
+# The tests' webhook receivers listen on 127.0.0.1, which only an explicit allow-list opens
+# (MANDAT_WEBHOOK_ALLOW_HOSTS in a deployment).
+LOCAL_HOOKS = EgressPolicy.parse(["127.0.0.1"])
 
 
 @dataclass
@@ -63,6 +67,6 @@ def api(service: Mandat) -> Iterator[Api]:
         "seller_a": create_key(service, "a", "seller", SELLER_A)[1],
         "seller_b": create_key(service, "b", "seller", SELLER_B)[1],
     }
-    app = create_app(service, secret=SECRET)
+    app = create_app(service, secret=SECRET, egress=LOCAL_HOOKS)
     with TestClient(app, raise_server_exceptions=True) as client:
         yield Api(service, client, keys)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
+from mandat.api.app import create_app
 from mandat.store import repository as repo
 from mandat.store.schema import documents, inbox
-from tests.api.conftest import JSON, SELLER_A, Api
+from tests.api.conftest import JSON, SECRET, SELLER_A, Api
 from tests.factories import order
 
 
@@ -136,4 +142,95 @@ def test_seller_unknown_is_checked_before_anything_is_stored_even_in_a_batch(api
     r = api.post_event([order(SELLER_A, ref="0010"), order("ghost", ref="0011")])
     assert r.status_code == 422
     assert r.json()["errors"][0]["pointer"] == "/1/seller_id"
+    assert counts(api) == (0, 0)
+
+
+def test_error_pointers_name_the_body_not_the_union_branch(api: Api) -> None:
+    """Pydantic reports an error inside `{"refund": {"kind": "lines", ...}}` at
+    `refund.lines.lines.0.quantity`: the branch tag `lines` is not in the body, so the pointer was
+    `/refund/lines/lines/0/quantity`, which names nothing. Found by tests/api/test_fuzz_events.py."""
+    refund = json.loads((Path(__file__).parents[2] / "docs" / "example-order.refunded.json").read_text())
+    refund["refund"]["lines"][0]["quantity"] = "-1"
+    refund["payment"]["status"] = "maybe"
+    r = api.client.post("/v1/events", content=json.dumps([refund]), headers=api.h("operator") | JSON)
+    assert r.status_code == 422
+    assert {e["pointer"] for e in r.json()["errors"]} == {"/0/refund/lines/0/quantity", "/0/payment/status"}
+    refund["refund"] = {"kind": "amount", "amounts": [{"vat_rate": "20", "amount": "0"}]}
+    r = api.client.post("/v1/events", content=json.dumps(refund), headers=api.h("operator") | JSON)
+    assert {e["pointer"] for e in r.json()["errors"]} == {"/refund/amounts/0/amount", "/payment/status"}
+    refund["refund"] = {"kind": "lines", "lines": "all of them"}
+    r = api.client.post("/v1/events", content=json.dumps(refund), headers=api.h("operator") | JSON)
+    assert {e["pointer"] for e in r.json()["errors"]} == {"/refund/lines", "/payment/status"}
+    assert counts(api) == (0, 0)
+
+
+def _held_by_another_worker(api: Api, event: dict[str, object]) -> int:
+    """The event accepted and claimed by another worker (as `mandat worker` does between the API's
+    acceptance and its own claim), which has not issued it yet."""
+    accepted = api.service.accept(json.dumps(event))
+    with api.service.engine.begin() as conn:
+        row = repo.get_inbox(conn, event_id=accepted.event_id)
+        assert row is not None
+        assert repo.claim_one(conn, row.id, "another-worker", timedelta(seconds=60))
+    return row.id
+
+
+def test_an_event_another_worker_is_issuing_is_answered_with_its_document(api: Api) -> None:
+    """Issue 11: under concurrency the synchronous answer came back `processing`, without the
+    document, whenever a worker had claimed the event first. Now the API waits for that worker."""
+    event = order(ref="0700")
+    row_id = _held_by_another_worker(api, event)
+    worker = threading.Timer(0.3, api.service.process, args=(row_id,))
+    worker.start()
+    started = time.monotonic()
+    r = api.post_event(event)
+    worker.join()
+    assert r.status_code == 202
+    result = r.json()
+    assert time.monotonic() - started >= 0.3
+    assert result["status"] == "issued", result
+    assert result["document_number"] == "F-ABJ-000001"
+    assert counts(api) == (1, 1)
+
+
+def test_when_the_other_worker_takes_too_long_the_answer_says_processing(api: Api) -> None:
+    """The wait is bounded: the answer then has no document, and GET /v1/events/{id} (or the
+    webhooks) gives the outcome later, as docs/api.md tells the client."""
+    fast = create_app(api.service, secret=SECRET, sync_wait=0.2)
+    client = TestClient(fast)
+    event = order(ref="0701")
+    row_id = _held_by_another_worker(api, event)
+    r = client.post("/v1/events", content=json.dumps(event), headers=api.h("operator") | JSON)
+    assert r.status_code == 202
+    assert r.json()["status"] == "processing"
+    assert r.json()["document_id"] is None
+    api.service.process(row_id)
+    got = client.get("/v1/events/evt-0701", headers=api.h("operator")).json()
+    assert got["status"] == "issued"
+    assert got["document_id"]
+
+
+def test_every_refusal_of_a_body_says_where(api: Api) -> None:
+    """Issue 11: a body refused as a whole (not JSON, not an event, too large, wrong media type)
+    had no `errors`; now it names the body (pointer "") or the header."""
+    h = api.h("operator") | JSON
+    cases = [
+        (b"{not json", h, 400, {"pointer": ""}),
+        (b"\xff\xfe", h, 400, {"pointer": ""}),
+        (b'"order.paid"', h, 400, {"pointer": ""}),
+        (json.dumps([order(ref=f"1{i:03d}") for i in range(101)]).encode(), h, 413, {"pointer": ""}),
+        (b" " * ((1 << 20) + 1), h, 413, {"pointer": ""}),
+        (
+            json.dumps(order()).encode(),
+            api.h("operator") | {"Content-Type": "text/plain"},
+            415,
+            {"header": "Content-Type"},
+        ),
+    ]
+    for body, headers, status, where in cases:
+        r = api.client.post("/v1/events", content=body, headers=headers)
+        assert r.status_code == status, r.text
+        [error] = r.json()["errors"]
+        assert {k: v for k, v in error.items() if k != "detail"} == where, error
+        assert error["detail"]
     assert counts(api) == (0, 0)

@@ -19,7 +19,7 @@ from mandat.api.webhooks import Dispatcher
 from mandat.store import api_repository as arepo
 from mandat.store.repository import utcnow
 from mandat.store.schema import webhook_deliveries
-from tests.api.conftest import SELLER_A, SELLER_B, Api
+from tests.api.conftest import LOCAL_HOOKS, SELLER_A, SELLER_B, Api
 from tests.factories import order
 
 
@@ -94,7 +94,7 @@ def deliveries(api: Api, hook_id: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def dispatcher(api: Api) -> Iterator[Dispatcher]:
-    d = Dispatcher(api.service, backoff_base=0.0, max_attempts=4, timeout=5)
+    d = Dispatcher(api.service, backoff_base=0.0, max_attempts=4, timeout=5, policy=LOCAL_HOOKS)
     yield d
     d.close()
 
@@ -155,7 +155,7 @@ def test_failing_receiver_is_retried_with_backoff_then_given_up(
     # A receiver that is gone: network errors, backoff, then `failed` after max_attempts; retry on demand.
     down = register(api, "http://127.0.0.1:9/unreachable", "document.issued")
     other = api.issued(SELLER_B, ref="0200")
-    slow = Dispatcher(api.service, backoff_base=3600.0, max_attempts=4)
+    slow = Dispatcher(api.service, backoff_base=3600.0, max_attempts=4, policy=LOCAL_HOOKS)
     slow.run_once()
     [d] = deliveries(api, down["id"])
     assert d["status"] == "pending"

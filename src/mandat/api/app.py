@@ -13,7 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mandat import __version__
 from mandat.api import problems
-from mandat.api.problems import PROBLEM_JSON, PROBLEM_TYPES, Problem, problem
+from mandat.api.egress import EgressPolicy
+from mandat.api.problems import PROBLEM_JSON, PROBLEM_TYPES, Problem, problem, where_errors
 from mandat.api.routes import documents, keys, sellers, series, webhooks
 from mandat.api.routes.events import event_routes
 from mandat.api.security import Signer, load_server_secret
@@ -23,6 +24,7 @@ from mandat.service.app import Mandat
 
 MAX_BODY = 1 << 20  # 1 MiB: a 500-line order is about 150 KiB
 MAX_BATCH = 100
+SYNC_WAIT = 2.0  # seconds; a worker issues an event in milliseconds, a claimed batch of 50 in well under this
 
 
 class BodyTooLarge(HTTPException):
@@ -44,7 +46,8 @@ class BodyLimit:
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            response = problem(413, "body-too-large", f"the body exceeds {self.limit} bytes")
+            detail = f"the body exceeds {self.limit} bytes"
+            response = problem(413, "body-too-large", detail, where_errors("body-too-large", detail, None))
             await response(scope, receive, send)
             return
         seen = 0
@@ -68,10 +71,14 @@ def create_app(
     public_url: str | None = None,
     max_body: int = MAX_BODY,
     max_batch: int = MAX_BATCH,
+    egress: EgressPolicy | None = None,
+    sync_wait: float = SYNC_WAIT,
 ) -> FastAPI:
     """The API over one service. `secret` signs cursors and buyer links (default: MANDAT_SECRET_KEY or
     the key file under MANDAT_HOME); `public_url` is the base of buyer links (default MANDAT_PUBLIC_URL,
-    else the URL the request came to)."""
+    else the URL the request came to); `egress` says where webhook URLs may point (default: public
+    HTTPS addresses plus MANDAT_WEBHOOK_ALLOW_HOSTS); `sync_wait` is how long `POST /v1/events` waits
+    for an event that another worker is issuing before it answers without the outcome."""
     app = FastAPI(
         title="mandat",
         version=__version__,
@@ -86,6 +93,8 @@ def create_app(
         public_url=public_url or os.environ.get("MANDAT_PUBLIC_URL") or None,
         max_body=max_body,
         max_batch=max_batch,
+        egress=egress or EgressPolicy.from_env(),
+        sync_wait=sync_wait,
     )
     problems.install(app)
     app.add_middleware(BodyLimit, limit=max_body)

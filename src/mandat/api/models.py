@@ -24,7 +24,10 @@ class In(BaseModel):
 
 class EventResult(BaseModel):
     event_id: str
-    status: str = Field(description="pending, processing, issued, duplicate, waiting, rejected or failed")
+    status: str = Field(
+        description="issued or duplicate (with the document), rejected, cancelled or waiting (with the reason), "
+        "processing or pending (no outcome yet: poll GET /v1/events/{event_id}), or failed"
+    )
     reason_code: str | None = None
     reason: str | None = None
     document_id: str | None = None

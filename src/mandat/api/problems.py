@@ -97,21 +97,68 @@ def pointer(loc: Iterable[int | str]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in loc)
 
 
-def errors_from(errs: Iterable[Any], prefix: Sequence[int | str] = ()) -> list[ProblemError]:
-    """Pydantic/FastAPI error dicts to problem errors; values are never echoed back."""
+_NO_BODY = object()
+
+
+def _resolve(node: Any, loc: Sequence[int | str]) -> list[int | str] | None:
+    """The part of a pydantic location that names places in the body, or None if it does not fit.
+
+    Pydantic puts the branch of a union in the location: the tag of a discriminated union
+    (`/refund/lines/lines/0` for `{"refund": {"kind": "lines", "lines": [...]}}`) or the name of the
+    member type (`FullRefund`, `str`, `function-after[...]`). A pointer must name the body as sent,
+    so those are dropped; where a token could be both (a tag equal to a member's name), the
+    reading under which the rest of the location fits wins, the tag first.
+    """
+    if not loc:
+        return []
+    token, rest = loc[0], loc[1:]
+    if isinstance(node, dict) and isinstance(token, str):
+        candidates: list[list[int | str] | None] = []
+        if rest and any(v == token for k, v in node.items() if k != token and isinstance(v, str)):
+            candidates.append(_resolve(node, rest))  # a discriminator's value
+        if token in node:
+            tail = _resolve(node[token], rest)
+            candidates.append(None if tail is None else [token, *tail])
+        elif not rest:
+            candidates.append([token])  # a required member that is missing
+        else:
+            candidates.append(_resolve(node, rest))  # a union member's type name
+        return next((c for c in candidates if c is not None), None)
+    if isinstance(node, list) and isinstance(token, int) and not isinstance(token, bool):
+        if 0 <= token < len(node):
+            tail = _resolve(node[token], rest)
+            return None if tail is None else [token, *tail]
+        return None
+    if not isinstance(token, str):
+        return None  # an index into something that is not a list: this reading does not fit
+    # A union branch name below a scalar (`str`, `decimal`, `function-after[...]`).
+    return _resolve(node, rest) if rest else []
+
+
+def body_location(body: Any, loc: Sequence[int | str]) -> list[int | str]:
+    """A pydantic location as a path into the body (union branch names removed), else unchanged."""
+    if body is _NO_BODY:
+        return list(loc)
+    found = _resolve(body, loc)
+    return list(loc) if found is None else found
+
+
+def errors_from(errs: Iterable[Any], prefix: Sequence[int | str] = (), body: Any = _NO_BODY) -> list[ProblemError]:
+    """Pydantic/FastAPI error dicts to problem errors; values are never echoed back. With `body`
+    (the parsed JSON the errors are about), pointers are made to name places in it."""
     out: list[ProblemError] = []
     for err in errs:
         loc = list(err.get("loc", ()))
         msg = str(err.get("msg", "invalid"))
         where = loc[0] if loc else None
         if where == "body":
-            out.append(ProblemError(detail=msg, pointer=pointer([*prefix, *loc[1:]])))
+            out.append(ProblemError(detail=msg, pointer=pointer([*prefix, *body_location(body, loc[1:])])))
         elif where in ("query", "path") and len(loc) > 1:
             out.append(ProblemError(detail=msg, parameter=str(loc[1])))
         elif where == "header" and len(loc) > 1:
             out.append(ProblemError(detail=msg, header=str(loc[1])))
         else:
-            out.append(ProblemError(detail=msg, pointer=pointer([*prefix, *loc])))
+            out.append(ProblemError(detail=msg, pointer=pointer([*prefix, *body_location(body, loc)])))
     return out
 
 
@@ -121,17 +168,35 @@ def validation_error(exc: ValidationError, prefix: Sequence[int | str] = ()) -> 
     return ApiError(422, "validation", f"{len(errors)} error(s) in the body", errors=errors[:50])
 
 
+# Refusals of a body as a whole: the pointer "" says so, so that every refusal of a request body
+# names where the problem is, like a schema error does.
+_WHOLE_BODY = {"malformed-json", "not-an-event", "body-too-large"}
+
+
+def where_errors(slug: str | None, detail: str | None, errors: Sequence[ProblemError] | None) -> list[ProblemError]:
+    """The errors of a problem, with the location a body-level refusal leaves implicit."""
+    if errors:
+        return list(errors)
+    text = detail or (PROBLEM_TYPES[slug][1] if slug in PROBLEM_TYPES else "invalid")
+    if slug in _WHOLE_BODY:
+        return [ProblemError(detail=text, pointer="")]
+    if slug == "unsupported-media-type":
+        return [ProblemError(detail=text, header="Content-Type")]
+    return []
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.slug, exc.detail, exc.errors, exc.headers)
+        return problem(exc.status, exc.slug, exc.detail, where_errors(exc.slug, exc.detail, exc.errors), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = errors_from(exc.errors())
+        errors = errors_from(exc.errors(), body=exc.body if isinstance(exc.body, dict | list) else _NO_BODY)
         body_json_error = any(e.get("type") == "json_invalid" for e in exc.errors())
         if body_json_error:
-            return problem(400, "malformed-json", "the body is not valid JSON")
+            detail = "the body is not valid JSON"
+            return problem(400, "malformed-json", detail, where_errors("malformed-json", detail, None))
         return problem(422, "validation", f"{len(errors)} error(s) in the request", errors[:50])
 
     @app.exception_handler(StarletteHTTPException)
@@ -141,7 +206,7 @@ def install(app: FastAPI) -> None:
         )
         # FastAPI's own 400 is a body it could not parse as JSON.
         slug = {400: "malformed-json", 404: "not-found", 413: "body-too-large"}.get(exc.status_code)
-        return problem(exc.status_code, slug, detail, headers=exc.headers)
+        return problem(exc.status_code, slug, detail, where_errors(slug, detail, None), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:

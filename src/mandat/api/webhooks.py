@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 
 from mandat.api.common import document_summary
+from mandat.api.egress import EgressPolicy, guarded_client
 from mandat.api.security import webhook_signature
 from mandat.service.app import Mandat
 from mandat.store import api_repository as arepo
@@ -64,7 +65,13 @@ class Dispatcher:
     timeout: float = 10.0
     lease: timedelta = timedelta(seconds=60)
     batch: int = 200
-    client: httpx.Client = field(default_factory=lambda: httpx.Client(follow_redirects=False))
+    # Where deliveries may go (MANDAT_WEBHOOK_ALLOW_HOSTS), checked again on every connection.
+    policy: EgressPolicy = field(default_factory=EgressPolicy.from_env)
+    client: httpx.Client | None = None  # default: one that connects only where the policy allows
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = self.client or guarded_client(self.policy)
 
     # --- enqueue -----------------------------------------------------------------------------
 
@@ -205,13 +212,18 @@ class Dispatcher:
         attempted_at = utcnow()
         code: int | None = None
         error: str | None = None
-        try:
-            response = self.client.post(hook.url, content=body, headers=headers, timeout=self.timeout)
-            code = response.status_code
-            if not 200 <= code < 300:
-                error = f"HTTP {code}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
+        refused = self.policy.url_problem(hook.url)
+        if refused is not None:
+            # Registered before the policy changed (or written to the database directly): not sent.
+            error = f"refused: {refused}"
+        else:
+            try:
+                response = self.http.post(hook.url, content=body, headers=headers, timeout=self.timeout)
+                code = response.status_code
+                if not 200 <= code < 300:
+                    error = f"HTTP {code}"
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"
         delivered = error is None
         attempts = d.attempts + 1
         with self.service.engine.begin() as conn:
@@ -246,4 +258,4 @@ class Dispatcher:
                 stop.wait(poll)
 
     def close(self) -> None:
-        self.client.close()
+        self.http.close()

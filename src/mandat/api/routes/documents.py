@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from mandat.api.auth import AnyRole, Principal, require
 from mandat.api.common import document_out, document_summary, make_cursor, read_cursor, visible_document
 from mandat.api.models import DocumentOut, DocumentPage, LinkIn, LinkOut, SellerId
-from mandat.api.problems import ApiError, problem_responses
+from mandat.api.problems import ApiError, ProblemError, problem_responses
 from mandat.api.state import ApiState, get_state
 from mandat.store import api_repository as arepo
 from mandat.store.repository import utcnow
@@ -24,10 +24,18 @@ router = APIRouter(tags=["documents"])
 ISSUE_TZ = ZoneInfo("Europe/Paris")
 DocId = Annotated[str, Path(min_length=1, max_length=36)]
 LinkMaker = Annotated[Principal, Depends(require("operator", "seller"))]
+# Issue-date filters: the day after the last one must exist, and its start in UTC too (year 1 in
+# Paris is year 0 in UTC). Outside these bounds a date is refused rather than silently clamped.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+IssueDate = Annotated[
+    date | None, Query(ge=FIRST_DAY, le=LAST_DAY, description="issue date, inclusive (1900-01-01 to 9998-12-31)")
+]
 
 
 def _day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=ISSUE_TZ)
+    """The first instant of an issue date in Paris, in UTC: SQLite stores the UTC wall time and
+    drops any offset from a parameter, so the bound must be in UTC already."""
+    return datetime(day.year, day.month, day.day, tzinfo=ISSUE_TZ).astimezone(UTC)
 
 
 @router.get(
@@ -43,14 +51,22 @@ def list_documents(
     kind: Annotated[Literal["invoice", "credit_note"] | None, Query()] = None,
     number: Annotated[str | None, Query(min_length=1, max_length=35)] = None,
     order_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    issued_from: Annotated[date | None, Query(description="issue date, inclusive")] = None,
-    issued_to: Annotated[date | None, Query(description="issue date, inclusive")] = None,
+    issued_from: IssueDate = None,
+    issued_to: IssueDate = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
 ) -> DocumentPage:
     state = get_state(request)
     if issued_from and issued_to and issued_from > issued_to:
-        raise ApiError(422, "validation", "issued_from is after issued_to")
+        raise ApiError(
+            422,
+            "validation",
+            "issued_from is after issued_to",
+            errors=[
+                ProblemError(detail="after issued_to", parameter="issued_from"),
+                ProblemError(detail="before issued_from", parameter="issued_to"),
+            ],
+        )
     if who.role == "seller" and seller_id is not None and seller_id != who.seller_id:
         # A forged filter narrows to nothing rather than widening: same answer as an empty result.
         return DocumentPage(items=[], next_cursor=None)

@@ -10,6 +10,7 @@ it can be replayed once the cause is fixed. Every stored event is the exact text
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -26,6 +27,7 @@ from mandat.store import api_repository as arepo
 from mandat.store import repository as repo
 
 EventId = Annotated[str, Path(min_length=1, max_length=128)]
+SYNC_POLL = 0.02  # seconds between looks at an event another worker is issuing
 
 
 def split_events(text: str) -> tuple[list[str], bool]:
@@ -81,7 +83,7 @@ def validate_events(state: ApiState, texts: list[str], batch: bool) -> None:
         try:
             model.model_validate_json(text)
         except ValidationError as exc:
-            errors.extend(errors_from(exc.errors(include_url=False, include_input=False), prefix))
+            errors.extend(errors_from(exc.errors(include_url=False, include_input=False), prefix, body=data))
             continue
         seller_ids[i] = str(data.get("seller_id"))
     if errors:
@@ -99,19 +101,30 @@ def validate_events(state: ApiState, texts: list[str], batch: bool) -> None:
         raise ApiError(422, "unknown-seller", "register the seller first (POST /v1/sellers)", errors=unknown[:50])
 
 
-def issue(state: ApiState, text: str) -> EventResult:
+def issue(state: ApiState, text: str, deadline: float) -> EventResult:
+    """Accept and issue one event; its outcome as stored.
+
+    When a worker (`mandat worker`, another API process) claimed the event between its acceptance
+    and our own claim, or a concurrent re-send of the same event holds it, the event is
+    `processing` elsewhere: wait for that outcome until `deadline` (time.monotonic()), then answer
+    what there is. The client then learns the outcome from GET /v1/events/{id} or the webhooks.
+    """
     service = state.service
-    event_id, status, reason = service.accept_and_issue(text)
-    with service.reader.connect() as conn:
-        row = repo.get_inbox(conn, event_id=event_id)
-        assert row is not None
-        entry = arepo.get_document_entry(conn, row.document_id) if row.document_id else None
+    event_id, _, _ = service.accept_and_issue(text)
+    while True:
+        with service.reader.connect() as conn:
+            row = repo.get_inbox(conn, event_id=event_id)
+            assert row is not None
+            entry = arepo.get_document_entry(conn, row.document_id) if row.document_id else None
+        if row.status != "processing" or time.monotonic() >= deadline:
+            break
+        time.sleep(SYNC_POLL)
     note = None if row.payload == text else "this event id was already received with another body; kept the first"
     return EventResult(
         event_id=event_id,
-        status=status,
+        status=row.status,
         reason_code=row.reason_code,
-        reason=reason,
+        reason=row.reason,
         document_id=row.document_id,
         document_number=entry.number if entry else None,
         note=note,
@@ -143,7 +156,9 @@ def event_routes(max_batch: int) -> APIRouter:
             "Each event is stored as received, then issued synchronously (numbering only; the PDF and XML "
             "are rendered by the workers). A re-sent event (same `event_id`) answers its original outcome. "
             "A well-formed event that the rules refuse is `rejected` with `reason_code` and kept for replay; "
-            "a body that is not an event (schema, unknown seller) is refused with a 4xx and nothing is stored."
+            "a body that is not an event (schema, unknown seller) is refused with a 4xx and nothing is stored. "
+            "An event another worker is issuing is waited for (2 s at most per request); if it is still "
+            "`processing` then, poll `GET /v1/events/{event_id}` or wait for the webhook."
         ),
         responses=problem_responses(400, 401, 403, 413, 415, 422),
         openapi_extra={"requestBody": _body_schema(max_batch)},
@@ -166,7 +181,9 @@ def event_routes(max_batch: int) -> APIRouter:
         if len(texts) > state.max_batch:
             raise ApiError(413, "body-too-large", f"at most {state.max_batch} events per request")
         await run_in_threadpool(validate_events, state, texts, batch)
-        results = [await run_in_threadpool(issue, state, t) for t in texts]
+        # One wait budget for the whole request, however many events wait on another worker.
+        deadline = time.monotonic() + state.sync_wait
+        results = [await run_in_threadpool(issue, state, t, deadline) for t in texts]
         return results if batch else results[0]
 
     @r.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from mandat.api.auth import AnyRole
 from mandat.api.common import not_found
 from mandat.api.models import SellerAuditOut, SeriesAuditOut
-from mandat.api.problems import problem_responses
+from mandat.api.problems import ApiError, ProblemError, problem_responses
 from mandat.api.state import ApiState, get_state
 from mandat.service.audit import audit
 from mandat.store import api_repository as arepo
@@ -56,11 +56,22 @@ def get_series(
     request: Request,
     seller_id: Annotated[str, Path(min_length=1, max_length=64)],
     who: AnyRole,
-    files: Annotated[bool, Query(description="also re-read every file and check its sha256 (slow)")] = False,
+    files: Annotated[
+        bool, Query(description="also re-read every file and check its sha256 (slow; operators and auditors only)")
+    ] = False,
 ) -> SellerAuditOut:
     state = get_state(request)
     if not who.sees_seller(seller_id):
         raise not_found("seller")
+    if files and who.role == "seller":
+        # Re-reading every PDF and XML of a series costs the server I/O in proportion to the
+        # series: a seller key could repeat it at will. The database checks stay open to sellers.
+        raise ApiError(
+            403,
+            "forbidden",
+            "re-reading the files (files=true) is for operator and auditor keys",
+            errors=[ProblemError(detail="not allowed for a seller key", parameter="files")],
+        )
     with state.service.reader.connect() as conn:
         if not arepo.seller_exists(conn, seller_id):
             raise not_found("seller")

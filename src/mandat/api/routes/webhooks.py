@@ -40,11 +40,18 @@ def webhook_out(row: arepo.WebhookRow) -> WebhookOut:
     )
 
 
-def _url(value: object) -> str:
+def _url(state: ApiState, value: object) -> str:
     url = str(value)
     if len(url) > 2000:
         raise ApiError(
             422, "validation", "URL too long", errors=[ProblemError(detail="at most 2000 characters", pointer="/url")]
+        )
+    # The server will POST there from inside the deployment: not to loopback, private, link-local
+    # or metadata addresses unless the operator allowed the host (api/egress.py).
+    why = state.egress.check_url(url)
+    if why is not None:
+        raise ApiError(
+            422, "validation", f"webhook URL refused: {why}", errors=[ProblemError(detail=why, pointer="/url")]
         )
     return url
 
@@ -70,7 +77,7 @@ def create_webhook(request: Request, body: WebhookIn, who: Operator) -> WebhookC
     types = sorted(set(body.event_types))
     with state.service.engine.begin() as conn:
         row = arepo.add_webhook(
-            conn, webhook_id=str(uuid.uuid4()), url=_url(body.url), secret=secret, event_types=types
+            conn, webhook_id=str(uuid.uuid4()), url=_url(state, body.url), secret=secret, event_types=types
         )
     return WebhookCreated(**webhook_out(row).model_dump(), secret=secret)
 
@@ -108,7 +115,7 @@ def patch_webhook(request: Request, webhook_id: WebhookId, body: WebhookPatch, w
         row = arepo.update_webhook(
             conn,
             webhook_id,
-            url=_url(body.url) if body.url is not None else None,
+            url=_url(state, body.url) if body.url is not None else None,
             event_types=sorted(set(body.event_types)) if body.event_types is not None else None,
             active=body.active,
         )
@@ -178,7 +185,8 @@ def list_deliveries(
 def retry_delivery(
     request: Request,
     webhook_id: WebhookId,
-    delivery_id: Annotated[int, Path(ge=1, le=2**62)],
+    # The column is a 32-bit integer on PostgreSQL: a larger id is no delivery, and must not reach the query.
+    delivery_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     who: Operator,
 ) -> DeliveryOut:
     state = get_state(request)
