@@ -17,9 +17,6 @@ refused (4xx), because accepting them means guessing what the sender meant; an a
 that does not exist (XX, UK, EL, XI) must not yield a document.
 
 Bounded and replayable: `derandomize=True` (the examples are a function of the test), no deadline.
-Mutations whose right answer is today implemented by the "edge" branch (strict JSON loading and
-the event schema in src/mandat/domain/) are in `EDGE_PENDING`, marked `xfail(strict=True)`: once
-that branch is merged they pass, the strict xfail turns red, and the mark is removed.
 """
 
 from __future__ import annotations
@@ -455,26 +452,23 @@ FUZZ = settings(
     database=None,
 )
 
-# Mutations the API answers rightly today.
-PASSING = [
+# Every mutation kind; each has a right answer the API must give (see the docstring).
+MUTATIONS = [
     "wrong_types",
     "numbers",
     "odd_country_forms",
     "control_characters",
     "long_strings",
     "missing_or_unknown_members",
+    "odd_digits",
+    "yes_booleans",
+    "unknown_countries",
+    "dates",
+    "naive_timestamps",
+    "deep_nesting",
+    "duplicate_keys",
 ]
-# Mutations whose right answer needs the edge branch (strict JSON, the event schema); see the docstring.
-EDGE_PENDING = {
-    "odd_digits": "fixed by the edge branch: Unicode and underscored digits in amounts",
-    "yes_booleans": 'fixed by the edge branch: "yes"/"1"/1 accepted for booleans',
-    "unknown_countries": "fixed by the edge branch: unknown country codes (XX, UK, EL, XI)",
-    "dates": "fixed by the edge branch: out-of-range dates (year 1, 9999) crash the issue",
-    "naive_timestamps": "fixed by the edge branch: timestamps without offset (payment.captured_at)",
-    "deep_nesting": "fixed by the edge branch: deeply nested JSON answers 500 instead of 400 malformed-json",
-    "duplicate_keys": "fixed by the edge branch: duplicate JSON keys accepted (last one wins)",
-}
-assert set(PASSING) | set(EDGE_PENDING) == set(STRATEGIES)
+assert set(MUTATIONS) == set(STRATEGIES)
 
 
 def _run(service: Mandat, name: str, examples: int = 20) -> None:
@@ -488,15 +482,8 @@ def _run(service: Mandat, name: str, examples: int = 20) -> None:
     body()
 
 
-@pytest.mark.parametrize("name", PASSING)
+@pytest.mark.parametrize("name", MUTATIONS)
 def test_fuzzed_events_are_answered_rightly(service: Mandat, name: str) -> None:
-    _run(service, name)
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=why)) for n, why in EDGE_PENDING.items()]
-)
-def test_fuzzed_events_awaiting_the_edge_branch(service: Mandat, name: str) -> None:
     _run(service, name)
 
 
@@ -513,14 +500,10 @@ def test_fuzzed_events_on_postgres(pg: Engine, tmp_path: Path, name: str) -> Non
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="fixed by the edge branch: a NUL in a text field was accepted, then PostgreSQL refused to store it "
-    "in the record (jsonb), and the event stayed pending (internal_error) until it failed",
-)
 @pytest.mark.parametrize("path", [("buyer", "name"), ("lines", 0, "description")])
 def test_nul_in_a_text_field_on_postgres(pg: Engine, tmp_path: Path, path: Tokens) -> None:  # noqa: F811
-    """Found by `control_characters`: refused (422) or settled, never left pending."""
+    """Found by `control_characters`: refused (422) or settled, never left pending (a NUL was accepted,
+    then PostgreSQL refused to store it in the record, and the event stayed pending until it failed)."""
     service = Mandat(Settings.from_env(tmp_path), engine=pg)
     service.save_sellers(demo_sellers())
     event = fresh(order())
