@@ -44,8 +44,9 @@ def invoice_of(svc: Mandat, ref: str = "0001") -> Document:
 
 
 def credited(svc: Mandat, ref: str = "0001") -> Credited:
+    seller_id = invoice_of(svc, ref).seller_id
     with svc.engine.connect() as conn:
-        row = repo.get_order(conn, f"bricomarket-fr:CMD-{ref}")
+        row = repo.get_order(conn, seller_id, f"bricomarket-fr:CMD-{ref}")
     assert row is not None
     return Credited.from_json(row.credited)
 

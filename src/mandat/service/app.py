@@ -177,9 +177,9 @@ class Mandat:
         row_id = row.id
         try:
             with self.reader.connect() as conn:
-                existing = repo.find_by_key(conn, event.idempotency_key())
+                existing = repo.find_by_key(conn, event.idempotency_key(), event.seller_id)
                 seller = repo.get_seller(conn, event.seller_id)
-                order = repo.get_order(conn, event.order_key()) if existing is None else None
+                order = repo.get_order(conn, event.seller_id, event.order_key()) if existing is None else None
             if existing is not None:
                 return self._done(row_id, existing, row.event_id)
             if order is not None and order.state == "cancelled":
@@ -206,8 +206,8 @@ class Mandat:
             # won the UNIQUE idempotency key and our transaction, counter included, rolled back. Or a
             # cancellation claimed the order first (orders primary key). Point this event at the winner.
             with self.reader.connect() as conn:
-                winner = repo.find_by_key(conn, draft.idempotency_key)
-                order = repo.get_order(conn, draft.order_key)
+                winner = repo.find_by_key(conn, draft.idempotency_key, draft.seller_id)
+                order = repo.get_order(conn, draft.seller_id, draft.order_key)
             if winner is not None:
                 return self._done(row_id, winner, row.event_id)
             if order is not None and order.state == "cancelled":
@@ -241,9 +241,9 @@ class Mandat:
     def _try_credit_note(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
         key = event.order_key()
         with self.reader.connect() as conn:
-            existing = repo.find_by_key(conn, event.idempotency_key())
+            existing = repo.find_by_key(conn, event.idempotency_key(), event.seller_id)
             seller = repo.get_seller(conn, event.seller_id)
-            order = repo.get_order(conn, key) if existing is None else None
+            order = repo.get_order(conn, event.seller_id, key) if existing is None else None
         if existing is not None:
             return self._done(row.id, existing, row.event_id)
         if seller is None:
@@ -281,7 +281,7 @@ class Mandat:
         draft, after = draft_credit_note(event, invoice, credited, seller, self.marketplace, today)
         try:
             with self.engine.begin() as conn:
-                if not repo.advance_credit(conn, key, order.credit_version, after.to_json()):
+                if not repo.advance_credit(conn, seller.id, key, order.credit_version, after.to_json()):
                     raise _Raced
                 doc, created = repo.issue_document(conn, draft, repo.utcnow())
                 if not created:
@@ -434,9 +434,9 @@ class Mandat:
         # An order that already has its fate (invoiced, cancelled) is for the one-by-one path, which
         # tells a duplicate from a cancelled order before looking at the payment.
         with self.reader.connect() as conn:
-            decided = repo.known_orders(conn, [e.order_key() for _, e in events])
+            decided = repo.known_orders(conn, [(e.seller_id, e.order_key()) for _, e in events])
         for row, event in events:
-            if event.order_key() in decided:
+            if (event.seller_id, event.order_key()) in decided:
                 singles.append(row.id)
                 continue
             try:

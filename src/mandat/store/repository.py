@@ -296,8 +296,15 @@ def document_from_row(data: str) -> Document:
     return Document.model_validate_json(data)
 
 
-def find_by_key(conn: Connection, key: str) -> Document | None:
-    data = conn.execute(sa.select(documents.c.data).where(documents.c.idempotency_key == key)).scalar()
+def find_by_key(conn: Connection, key: str, seller_id: str | None = None) -> Document | None:
+    """The seller's document for an idempotency key (``seller_id=None``: any seller, for tools and tests).
+
+    Keys are unique per seller only: the order ids in them are the marketplace's, shared by sellers.
+    """
+    q = sa.select(documents.c.data).where(documents.c.idempotency_key == key)
+    if seller_id is not None:
+        q = q.where(documents.c.seller_id == seller_id)
+    data = conn.execute(q.limit(1)).scalar()
     return document_from_row(data) if data else None
 
 
@@ -313,7 +320,7 @@ def issue_document(
     ``render_after`` delays the render task when the caller renders the document itself right
     after the commit: the task is then only the safety net should the caller die first.
     """
-    existing = find_by_key(conn, draft.idempotency_key)
+    existing = find_by_key(conn, draft.idempotency_key, draft.seller_id)
     if existing is not None:
         return existing, False
     invoice = draft.kind == "invoice"
@@ -328,13 +335,13 @@ def issue_document(
         # first makes it fail on the primary key (IntegrityError), whatever the snapshot saw.
         doc = _issue_postgres(conn, draft, render_after)
         if doc is None:  # a concurrent transaction committed this order first
-            winner = find_by_key(conn, draft.idempotency_key)
+            winner = find_by_key(conn, draft.idempotency_key, draft.seller_id)
             assert winner is not None
             return winner, False
         return doc, True
     if invoice:
         # SQLite: BEGIN IMMEDIATE made this transaction the only writer, so the check cannot race.
-        _refuse_if_cancelled(conn, draft.order_key)
+        _refuse_if_cancelled(conn, draft.seller_id, draft.order_key)
     row = conn.execute(
         series.update()
         .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
@@ -394,21 +401,26 @@ def issue_document(
                 updated_at=now,
             )
         )
-        conn.execute(_wake_stmt(doc.order_id, now))
+        conn.execute(_wake_stmt(doc.seller_id, doc.order_id, now))
     return doc, True
 
 
-def _refuse_if_cancelled(conn: Connection, key: str) -> None:
-    order = get_order(conn, key)
+def _refuse_if_cancelled(conn: Connection, seller_id: str, key: str) -> None:
+    order = get_order(conn, seller_id, key)
     if order is not None and order.state == "cancelled":
         raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
 
 
-def _wake_stmt(order_id: str, now: datetime) -> Any:
+def _wake_stmt(seller_id: str, order_id: str, now: datetime) -> Any:
     """Refunds and cancellations waiting for this order's invoice become runnable now, not at their backoff."""
     return (
         inbox.update()
-        .where(inbox.c.order_id == order_id, inbox.c.status == "waiting", inbox.c.reason_code == "invoice_pending")
+        .where(
+            inbox.c.seller_id == seller_id,
+            inbox.c.order_id == order_id,
+            inbox.c.status == "waiting",
+            inbox.c.reason_code == "invoice_pending",
+        )
         .values(available_at=now)
     )
 
@@ -427,19 +439,21 @@ def issue_many(
     """
     assert conn.dialect.name == "sqlite", "PostgreSQL issues one statement per document"
     keys = [d.idempotency_key for d in drafts]
-    known_keys = set(
-        conn.execute(sa.select(documents.c.idempotency_key).where(documents.c.idempotency_key.in_(keys))).scalars()
-    )
-    closed = {
-        k for (k,) in conn.execute(sa.select(orders.c.key).where(orders.c.key.in_([d.order_key for d in drafts])))
+    known_keys = {
+        (s, k)
+        for s, k in conn.execute(
+            sa.select(documents.c.seller_id, documents.c.idempotency_key).where(documents.c.idempotency_key.in_(keys))
+        )
     }
+    closed = known_orders(conn, [(d.seller_id, d.order_key) for d in drafts])
     heads: dict[tuple[str, str], tuple[int, datetime | None, str]] = {}
     issued: dict[int, Document] = {}
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for i, draft in enumerate(drafts):
-        if draft.kind != "invoice" or draft.idempotency_key in known_keys | seen or draft.order_key in closed:
+        key = (draft.seller_id, draft.idempotency_key)
+        if draft.kind != "invoice" or key in known_keys or key in seen or (draft.seller_id, draft.order_key) in closed:
             continue
-        seen.add(draft.idempotency_key)
+        seen.add(key)
         head_key = (draft.seller_id, draft.series)
         if head_key not in heads:
             row = conn.execute(
@@ -527,7 +541,7 @@ def issue_many(
     conn.execute(
         inbox.update()
         .where(
-            inbox.c.order_id.in_([doc.order_id for doc in docs]),
+            sa.tuple_(inbox.c.seller_id, inbox.c.order_id).in_([(doc.seller_id, doc.order_id) for doc in docs]),
             inbox.c.status == "waiting",
             inbox.c.reason_code == "invoice_pending",
         )
@@ -541,6 +555,7 @@ def issue_many(
 
 @dataclass(frozen=True)
 class OrderRow:
+    seller_id: str
     key: str
     state: str  # invoiced | cancelled
     invoice_id: str | None
@@ -549,25 +564,30 @@ class OrderRow:
     credited: str | None
 
 
-def get_order(conn: Connection, key: str) -> OrderRow | None:
+def get_order(conn: Connection, seller_id: str, key: str) -> OrderRow | None:
     r = conn.execute(
         sa.select(
+            orders.c.seller_id,
             orders.c.key,
             orders.c.state,
             orders.c.invoice_id,
             orders.c.event_id,
             orders.c.credit_version,
             orders.c.credited,
-        ).where(orders.c.key == key)
+        ).where(orders.c.seller_id == seller_id, orders.c.key == key)
     ).first()
     return OrderRow(**r._asdict()) if r else None
 
 
-def known_orders(conn: Connection, keys: Sequence[str]) -> set[str]:
-    """The keys among ``keys`` of orders already invoiced or cancelled."""
+def known_orders(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (seller id, order key) pairs among ``keys`` of orders already invoiced or cancelled."""
     if not keys:
         return set()
-    return set(conn.execute(sa.select(orders.c.key).where(orders.c.key.in_(keys))).scalars())
+    wanted = set(keys)
+    rows = conn.execute(
+        sa.select(orders.c.seller_id, orders.c.key).where(orders.c.key.in_({k for _, k in keys}))
+    ).all()
+    return {(s, k) for s, k in rows if (s, k) in wanted}
 
 
 def cancel_before_invoice(conn: Connection, key: str, seller_id: str, order_id: str, event_id: str) -> bool:
@@ -585,15 +605,20 @@ def cancel_before_invoice(conn: Connection, key: str, seller_id: str, order_id: 
             "credit_version": 0,
             "updated_at": utcnow(),
         },
-        ["key"],
+        ["seller_id", "key"],
     )
 
 
-def advance_credit(conn: Connection, key: str, version: int, credited: str) -> bool:
+def advance_credit(conn: Connection, seller_id: str, key: str, version: int, credited: str) -> bool:
     """Record a credit note's take, if nobody credited this invoice since ``version`` was read."""
     res = conn.execute(
         orders.update()
-        .where(orders.c.key == key, orders.c.credit_version == version, orders.c.state == "invoiced")
+        .where(
+            orders.c.seller_id == seller_id,
+            orders.c.key == key,
+            orders.c.credit_version == version,
+            orders.c.state == "invoiced",
+        )
         .values(credit_version=version + 1, credited=credited, updated_at=utcnow())
     )
     return bool(res.rowcount)
@@ -623,6 +648,7 @@ def ledger(conn: Connection) -> dict[str, OrderRow]:
     """Ledger rows of invoices that have been credited at least once, by invoice id."""
     rows = conn.execute(
         sa.select(
+            orders.c.seller_id,
             orders.c.key,
             orders.c.state,
             orders.c.invoice_id,
@@ -642,7 +668,7 @@ _ISSUE_SQL = sa.text("""
 WITH prev AS (
     SELECT last_seq, last_issued_at, last_hash FROM series
     WHERE seller_id = :seller_id AND series = :series
-      AND NOT EXISTS (SELECT 1 FROM documents WHERE idempotency_key = :key)
+      AND NOT EXISTS (SELECT 1 FROM documents WHERE seller_id = :seller_id AND idempotency_key = :key)
     FOR UPDATE
 ), stamp AS (
     SELECT last_seq + 1 AS seq,
@@ -682,7 +708,8 @@ WITH prev AS (
     SELECT :order_key, :seller_id, :order_id, 'invoiced', id, :event_id, 0, now() FROM doc WHERE :invoice
 ), wake AS (
     UPDATE inbox SET available_at = now()
-    WHERE :invoice AND order_id = :order_id AND status = 'waiting' AND reason_code = 'invoice_pending'
+    WHERE :invoice AND seller_id = :seller_id AND order_id = :order_id
+      AND status = 'waiting' AND reason_code = 'invoice_pending'
       AND EXISTS (SELECT 1 FROM doc)
 )
 SELECT data FROM doc
