@@ -9,7 +9,7 @@ import os
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mandat.domain.credit import Credited, remaining
 from mandat.domain.documents import Document
-from mandat.domain.events import EVENT_TYPES, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
+from mandat.domain.events import EVENT_TYPES, FullRefund, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
 from mandat.domain.parties import Marketplace, Seller
 from mandat.rules.credit_note import draft_credit_note
 from mandat.rules.draft import Draft, draft_invoice
@@ -170,7 +170,9 @@ class Mandat:
         if exc.status == "waiting":
             # A refund waiting for its invoice is woken when the invoice is issued; the backoff is the
             # safety net. A payment not captured yet is a matter of hours: retry slowly.
-            retry = backoff(row.attempts) * (1 if exc.code == "invoice_pending" else 30)
+            # A refund waiting for an earlier refund of its order is woken when that one is decided.
+            soon = exc.code in ("invoice_pending", "sibling_refund_pending")
+            retry = backoff(row.attempts) * (1 if soon else 30)
         return self._outcome(row.id, exc.status, exc.code, exc.reason, retry)
 
     def _issue_invoice(self, row: repo.InboxRow, event: OrderPaid) -> str:
@@ -223,8 +225,17 @@ class Mandat:
 
         The credit state of the invoice moves by compare-and-set on the orders row, in the same
         transaction as the number: two refunds of one invoice processed at once cannot both take
-        the same remainder; the loser recomputes against the new state.
+        the same remainder; the loser recomputes against the new state. Once this event is decided,
+        the order's refunds that wait for it (``sibling_refund_pending``, ``refund_amount_short``)
+        are woken.
         """
+        status = self._credit_note_outcome(row, event)
+        if status not in ("pending", "waiting"):
+            with self.engine.begin() as conn:
+                repo.wake_after_sale(conn, event.seller_id, event.order_id)
+        return status
+
+    def _credit_note_outcome(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
         for _ in range(8):
             try:
                 outcome = self._try_credit_note(row, event)
@@ -271,7 +282,9 @@ class Mandat:
             raise Rejected("order_cancelled", f"order cancelled by event {order.event_id}: there is no invoice")
         with self.reader.connect() as conn:
             invoice = repo.get_document(conn, doc_id=order.invoice_id)
+            siblings = repo.open_after_sale(conn, row.id, event.seller_id, event.order_id)
         assert invoice is not None, f"orders row {key} points to a missing invoice"
+        _wait_for_earlier_siblings(event, siblings)
         credited = Credited.from_json(order.credited)
         today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
         if cancel and remaining(invoice, credited).total == 0:
@@ -482,6 +495,43 @@ class Mandat:
     def replay(self, event_id: str, payload: str | None = None) -> bool:
         with self.engine.begin() as conn:
             return repo.requeue(conn, event_id, payload)
+
+
+def _wait_for_earlier_siblings(event: OrderRefunded | OrderCancelled, siblings: list[repo.Sibling]) -> None:
+    """Credit notes of one order follow the order in which its refunds occurred, not their delivery.
+
+    A full refund (or a cancellation) credits "everything that remains": processed before an earlier
+    partial refund of the same order it would take that one's part too, and processed after a later
+    one it would leave it nothing. So an event waits while another of the same order, received and
+    not decided yet, occurred before it (ties broken by event id) and either of the two is full.
+    Partial refunds of one order take what they name and do not wait for each other. A sibling that
+    itself waits for a missing refund (``refund_amount_short``) does not hold the others back: they
+    may be the very refund it waits for.
+    """
+    mine = (event.occurred_at, event.event_id)
+    full = isinstance(event, OrderCancelled) or isinstance(event.refund, FullRefund)
+    for sib in siblings:
+        if sib.status == "waiting" and sib.reason_code == "refund_amount_short":
+            continue
+        try:
+            data = json.loads(sib.payload)
+            occurred = datetime.fromisoformat(str(data["occurred_at"]))
+            if data.get("marketplace_id") != event.marketplace_id or occurred.tzinfo is None:
+                continue
+        except (ValueError, KeyError, TypeError, AttributeError):  # an invalid sibling will be rejected
+            continue
+        if (occurred, sib.event_id) < mine and (full or _is_full(data)):
+            raise Waiting(
+                "sibling_refund_pending",
+                f"{sib.event_id} of the same order occurred earlier ({occurred.isoformat()}) and is not "
+                "decided yet: a full refund or cancellation is credited in the order the refunds occurred",
+            )
+
+
+def _is_full(data: dict[str, object]) -> bool:
+    """A cancellation, or a refund of everything that remains."""
+    scope = data.get("refund")
+    return data.get("type") == "order.cancelled" or (isinstance(scope, dict) and scope.get("kind") == "full")
 
 
 def _peek(text: str) -> tuple[str, str, str | None, str | None]:

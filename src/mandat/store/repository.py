@@ -267,6 +267,47 @@ def set_inbox_outcome(
     )
 
 
+AFTER_SALE = ("order.refunded", "order.cancelled")
+# Reasons of refunds that wait for another refund of their order; woken when one of those is decided.
+SIBLING_WAITS = ("sibling_refund_pending", "refund_amount_short")
+
+
+@dataclass(frozen=True)
+class Sibling:
+    event_id: str
+    status: str
+    reason_code: str | None
+    payload: str
+
+
+def open_after_sale(conn: Connection, row_id: int, seller_id: str, order_id: str) -> list[Sibling]:
+    """The other refunds and cancellations of the seller's order that are received but not decided yet."""
+    rows = conn.execute(
+        sa.select(inbox.c.event_id, inbox.c.status, inbox.c.reason_code, inbox.c.payload).where(
+            inbox.c.seller_id == seller_id,
+            inbox.c.order_id == order_id,
+            inbox.c.id != row_id,
+            inbox.c.event_type.in_(AFTER_SALE),
+            inbox.c.status.in_(("pending", "processing", "waiting")),
+        )
+    )
+    return [Sibling(r.event_id, r.status, r.reason_code, r.payload) for r in rows]
+
+
+def wake_after_sale(conn: Connection, seller_id: str, order_id: str) -> None:
+    """Refunds of this order waiting for one of its other refunds become runnable now."""
+    conn.execute(
+        inbox.update()
+        .where(
+            inbox.c.seller_id == seller_id,
+            inbox.c.order_id == order_id,
+            inbox.c.status == "waiting",
+            inbox.c.reason_code.in_(SIBLING_WAITS),
+        )
+        .values(available_at=utcnow())
+    )
+
+
 def requeue(conn: Connection, event_id: str, payload: str | None = None) -> bool:
     """Replay: put a rejected/failed/waiting event back to pending (optionally with a corrected payload)."""
     now = utcnow()
