@@ -24,9 +24,9 @@ from mandat.store.db import make_engine
 from mandat.store.migrate import upgrade
 from mandat.store.schema import documents, orders
 from tests.factories import cancellation, order, refund
-from tests.service.test_credit_notes import event_row, send, service  # noqa: F401  (fixture)
+from tests.service.test_credit_notes import event_row, send
 from tests.service.test_flow import drain
-from tests.store.test_postgres import PG_URL, pg  # noqa: F401  (fixture)
+from tests.store.test_postgres import PG_URL
 
 A, B = "atelier-bois", "peintures-lumiere"
 
@@ -39,75 +39,77 @@ def paid(seller_id: str, **kw: Any) -> dict[str, Any]:
 
 def invoice(svc: Mandat, seller_id: str) -> Any:
     with svc.engine.connect() as conn:
-        return repo.find_by_key(conn, "bricomarket-fr:CMD-0001:invoice")
+        return repo.find_by_key(conn, "bricomarket-fr:CMD-0001:invoice", seller_id)
 
 
-def test_same_order_id_for_two_sellers_gives_each_its_invoice(service: Mandat) -> None:
-    assert send(service, paid(A)) == "issued"
-    assert send(service, paid(B)) == "issued"
-    a, b = invoice(service, A), invoice(service, B)
-    assert a is not None and b is not None
+def test_same_order_id_for_two_sellers_gives_each_its_invoice(backend: Mandat) -> None:
+    assert send(backend, paid(A)) == "issued"
+    assert send(backend, paid(B)) == "issued"
+    a, b = invoice(backend, A), invoice(backend, B)
+    assert a is not None
+    assert b is not None
     assert (a.seller_id, a.number) == (A, "F-ABJ-000001")
     assert (b.seller_id, b.number) == (B, "F-PLU-000001")
-    assert event_row(service, f"evt-0001-{B}").document_id == b.id
+    assert event_row(backend, f"evt-0001-{B}").document_id == b.id
     # Re-sending B's order is a duplicate of B's invoice, not of A's.
     again = {**paid(B), "event_id": "evt-0001-again"}
-    assert send(service, again) == "duplicate"
-    assert event_row(service, "evt-0001-again").document_id == b.id
-    assert audit(service.engine, service.blobs).ok
+    assert send(backend, again) == "duplicate"
+    assert event_row(backend, "evt-0001-again").document_id == b.id
+    assert audit(backend.engine, backend.blobs).ok
 
 
-def test_same_order_id_for_two_sellers_in_one_batch(service: Mandat) -> None:
+def test_same_order_id_for_two_sellers_in_one_batch(backend: Mandat) -> None:
     """The batch path (issue_many on SQLite) keys orders by seller too."""
-    service.accept(json.dumps(paid(A)))
-    service.accept(json.dumps(paid(B)))
-    drain(service)
-    assert invoice(service, A) is not None
-    assert invoice(service, B) is not None
-    assert event_row(service, f"evt-0001-{B}").status == "issued"
+    backend.accept(json.dumps(paid(A)))
+    backend.accept(json.dumps(paid(B)))
+    drain(backend)
+    assert invoice(backend, A) is not None
+    assert invoice(backend, B) is not None
+    assert event_row(backend, f"evt-0001-{B}").status == "issued"
 
 
-def test_refunds_credit_only_their_own_sellers_invoice(service: Mandat) -> None:
-    send(service, paid(A))
-    send(service, paid(B))
-    a, b = invoice(service, A), invoice(service, B)
+def test_refunds_credit_only_their_own_sellers_invoice(backend: Mandat) -> None:
+    send(backend, paid(A))
+    send(backend, paid(B))
+    a, b = invoice(backend, A), invoice(backend, B)
     # B refunds its whole order: the credit note is B's, in B's series, against B's invoice.
     r = refund(seller_id=B, amount=b.totals.tax_inclusive)
     r["event_id"] = "evt-0001-refund-B"
-    assert send(service, r) == "issued"
-    with service.engine.connect() as conn:
-        note = repo.get_document(conn, doc_id=event_row(service, "evt-0001-refund-B").document_id)
+    assert send(backend, r) == "issued"
+    with backend.engine.connect() as conn:
+        note = repo.get_document(conn, doc_id=event_row(backend, "evt-0001-refund-B").document_id)
         by_invoice = repo.credit_notes_by_invoice(conn)
     assert note is not None
     assert (note.seller_id, note.number) == (B, "A-PLU-000001")
-    assert note.corrects is not None and note.corrects.number == b.number
+    assert note.corrects is not None
+    assert note.corrects.number == b.number
     assert list(by_invoice) == [b.id]
     # A's invoice is untouched: A can still refund all of it.
     ra = refund(seller_id=A, amount=a.totals.tax_inclusive)
     ra["event_id"] = "evt-0001-refund-A"
-    assert send(service, ra) == "issued"
+    assert send(backend, ra) == "issued"
     # A cancellation of B's (already fully credited) order says so; A's order is not involved.
     c = cancellation(seller_id=B, amount="0.00")
-    assert send(service, c) == "cancelled"
-    with service.engine.connect() as conn:
+    assert send(backend, c) == "cancelled"
+    with backend.engine.connect() as conn:
         rows = conn.execute(sa.select(orders.c.seller_id, orders.c.state, orders.c.invoice_id)).all()
     assert sorted(rows) == sorted([(A, "invoiced", a.id), (B, "invoiced", b.id)])
-    assert audit(service.engine, service.blobs).ok
+    assert audit(backend.engine, backend.blobs).ok
 
 
-def test_a_refund_of_a_seller_without_the_order_waits_instead_of_crediting_another(service: Mandat) -> None:
-    send(service, paid(A))
+def test_a_refund_of_a_seller_without_the_order_waits_instead_of_crediting_another(backend: Mandat) -> None:
+    send(backend, paid(A))
     r = refund(seller_id=B, amount="8.90", scope={"kind": "lines", "lines": [{"line_no": 1, "quantity": "1"}]})
-    assert send(service, r) == "waiting"
-    assert event_row(service, r["event_id"]).reason_code == "invoice_pending"
-    with service.engine.connect() as conn:
+    assert send(backend, r) == "waiting"
+    assert event_row(backend, r["event_id"]).reason_code == "invoice_pending"
+    with backend.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 1
 
 
-def test_cancellation_before_invoice_closes_only_that_sellers_order(service: Mandat) -> None:
-    assert send(service, cancellation(seller_id=B)) == "cancelled"
-    assert send(service, paid(A)) == "issued"  # A's order of the same id is not cancelled
-    assert send(service, paid(B)) == "cancelled"
+def test_cancellation_before_invoice_closes_only_that_sellers_order(backend: Mandat) -> None:
+    assert send(backend, cancellation(seller_id=B)) == "cancelled"
+    assert send(backend, paid(A)) == "issued"  # A's order of the same id is not cancelled
+    assert send(backend, paid(B)) == "cancelled"
 
 
 # --- migration 0004 on existing data ---------------------------------------------------------

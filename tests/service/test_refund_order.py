@@ -19,9 +19,8 @@ from mandat.domain.credit import remaining
 from mandat.service.app import Mandat
 from mandat.service.audit import audit
 from tests.factories import cancellation, order, refund
-from tests.service.test_credit_notes import credit_notes, credited, event_row, invoice_of, send, service  # noqa: F401
+from tests.service.test_credit_notes import credit_notes, credited, event_row, invoice_of, send
 from tests.service.test_flow import drain
-from tests.store.test_postgres import pg  # noqa: F401  (fixture)
 
 # order() bills 3 bags of compost at 8.90 (VAT included) and a stère of logs at 119.00.
 BAG = Decimal("8.90")
@@ -50,70 +49,71 @@ def outcome(svc: Mandat) -> tuple[list[str], list[Decimal], dict[str, str]]:
 
 
 @pytest.mark.parametrize("delivery", ["partial_first", "full_first_together", "full_first_alone"])
-def test_full_and_partial_refund_give_the_same_result_in_any_delivery_order(service: Mandat, delivery: str) -> None:
-    send(service, order())
-    total = invoice_of(service).totals.tax_inclusive
+def test_full_and_partial_refund_give_the_same_result_in_any_delivery_order(backend: Mandat, delivery: str) -> None:
+    send(backend, order())
+    total = invoice_of(backend).totals.tax_inclusive
     r1, r2 = partial(), full(total - BAG)  # the marketplace refunded the bag, then the rest
     if delivery == "partial_first":
-        assert send(service, r1) == "issued"
-        assert send(service, r2) == "issued"
+        assert send(backend, r1) == "issued"
+        assert send(backend, r2) == "issued"
     elif delivery == "full_first_together":
-        service.accept(json.dumps(r2))
-        service.accept(json.dumps(r1))
-        drain(service)
+        backend.accept(json.dumps(r2))
+        backend.accept(json.dumps(r1))
+        drain(backend)
     else:  # the full refund is processed before the partial one is even received
-        assert send(service, r2) == "waiting"
-        row = event_row(service, r2["event_id"])
+        assert send(backend, r2) == "waiting"
+        row = event_row(backend, r2["event_id"])
         assert row.reason_code == "refund_amount_short"
-        assert str(total - BAG) in (row.reason or "") and str(total) in (row.reason or "")
-        assert send(service, r1) == "issued"  # and wakes the full refund, now matching its proof
-    assert outcome(service) == (["R1", "R2"], [BAG, total - BAG], {r1["event_id"]: "issued", r2["event_id"]: "issued"})
-    assert remaining(invoice_of(service), credited(service)).total == 0
-    assert audit(service.engine, service.blobs).ok
+        assert str(total - BAG) in (row.reason or "")
+        assert str(total) in (row.reason or "")
+        assert send(backend, r1) == "issued"  # and wakes the full refund, now matching its proof
+    assert outcome(backend) == (["R1", "R2"], [BAG, total - BAG], {r1["event_id"]: "issued", r2["event_id"]: "issued"})
+    assert remaining(invoice_of(backend), credited(backend)).total == 0
+    assert audit(backend.engine, backend.blobs).ok
 
 
-def test_full_refund_waits_for_an_earlier_partial_one_received_after_it(service: Mandat) -> None:
+def test_full_refund_waits_for_an_earlier_partial_one_received_after_it(backend: Mandat) -> None:
     """Both received before either is processed, the full one first: it waits for the earlier one."""
-    send(service, order())
-    total = invoice_of(service).totals.tax_inclusive
-    service.accept(json.dumps(full(total - BAG)))
-    service.accept(json.dumps(partial()))
-    ids = service.claim(10)
-    assert service.process(ids[0]) == "waiting"  # the full refund, received first
-    row = event_row(service, "evt-0001-refund-R2")
+    send(backend, order())
+    total = invoice_of(backend).totals.tax_inclusive
+    backend.accept(json.dumps(full(total - BAG)))
+    backend.accept(json.dumps(partial()))
+    ids = backend.claim(10)
+    assert backend.process(ids[0]) == "waiting"  # the full refund, received first
+    row = event_row(backend, "evt-0001-refund-R2")
     assert row.reason_code == "sibling_refund_pending"
     assert "evt-0001-refund-R1" in (row.reason or "")
-    assert service.process(ids[1]) == "issued"  # the partial refund, which wakes the full one
-    drain(service)
-    assert outcome(service)[1] == [BAG, total - BAG]
+    assert backend.process(ids[1]) == "issued"  # the partial refund, which wakes the full one
+    drain(backend)
+    assert outcome(backend)[1] == [BAG, total - BAG]
 
 
-def test_a_partial_refund_that_occurred_after_a_full_one_finds_nothing_left_in_any_order(service: Mandat) -> None:
+def test_a_partial_refund_that_occurred_after_a_full_one_finds_nothing_left_in_any_order(backend: Mandat) -> None:
     """The full refund came first (it refunded everything); a later partial refund is refused either way."""
-    send(service, order())
-    total = invoice_of(service).totals.tax_inclusive
+    send(backend, order())
+    total = invoice_of(backend).totals.tax_inclusive
     r_full = full(total, occurred_at="2026-11-20T09:00:00+01:00")
     r_late = partial(occurred_at="2026-11-20T11:00:00+01:00")
-    service.accept(json.dumps(r_late))  # delivered first
-    service.accept(json.dumps(r_full))
-    drain(service)
-    assert event_row(service, r_full["event_id"]).status == "issued"
-    assert event_row(service, r_late["event_id"]).status == "rejected"
-    assert [n.totals.tax_inclusive for n in credit_notes(service)] == [total]
+    backend.accept(json.dumps(r_late))  # delivered first
+    backend.accept(json.dumps(r_full))
+    drain(backend)
+    assert event_row(backend, r_full["event_id"]).status == "issued"
+    assert event_row(backend, r_late["event_id"]).status == "rejected"
+    assert [n.totals.tax_inclusive for n in credit_notes(backend)] == [total]
 
 
-def test_a_cancellation_waits_for_an_earlier_partial_refund(service: Mandat) -> None:
-    send(service, order())
-    total = invoice_of(service).totals.tax_inclusive
-    service.accept(json.dumps(cancellation(amount=total - BAG, occurred_at="2026-11-21T09:00:00+01:00")))
-    service.accept(json.dumps(partial()))
-    drain(service)
-    assert [n.totals.tax_inclusive for n in credit_notes(service)] == [BAG, total - BAG]
-    assert event_row(service, "evt-0001-cancel").status == "issued"
+def test_a_cancellation_waits_for_an_earlier_partial_refund(backend: Mandat) -> None:
+    send(backend, order())
+    total = invoice_of(backend).totals.tax_inclusive
+    backend.accept(json.dumps(cancellation(amount=total - BAG, occurred_at="2026-11-21T09:00:00+01:00")))
+    backend.accept(json.dumps(partial()))
+    drain(backend)
+    assert [n.totals.tax_inclusive for n in credit_notes(backend)] == [BAG, total - BAG]
+    assert event_row(backend, "evt-0001-cancel").status == "issued"
 
 
-def test_a_full_refund_above_what_remains_is_still_rejected(service: Mandat) -> None:
-    send(service, order())
-    total = invoice_of(service).totals.tax_inclusive
-    assert send(service, full(total + Decimal("1.00"))) == "rejected"
-    assert event_row(service, "evt-0001-refund-R2").reason_code == "refund_amount"
+def test_a_full_refund_above_what_remains_is_still_rejected(backend: Mandat) -> None:
+    send(backend, order())
+    total = invoice_of(backend).totals.tax_inclusive
+    assert send(backend, full(total + Decimal("1.00"))) == "rejected"
+    assert event_row(backend, "evt-0001-refund-R2").reason_code == "refund_amount"

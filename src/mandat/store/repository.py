@@ -625,9 +625,7 @@ def known_orders(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple
     if not keys:
         return set()
     wanted = set(keys)
-    rows = conn.execute(
-        sa.select(orders.c.seller_id, orders.c.key).where(orders.c.key.in_({k for _, k in keys}))
-    ).all()
+    rows = conn.execute(sa.select(orders.c.seller_id, orders.c.key).where(orders.c.key.in_({k for _, k in keys}))).all()
     return {(s, k) for s, k in rows if (s, k) in wanted}
 
 
