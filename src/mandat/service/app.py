@@ -31,6 +31,9 @@ from mandat.store.db import make_engine, reader
 log = logging.getLogger("mandat")
 
 MAX_ATTEMPTS = 8
+# A render is retried with backoff (2 s, 4 s, ... capped at an hour): about three hours in all before it
+# is given up as `failed`, long enough to ride out a blob-store outage, short enough to be seen the same day.
+MAX_RENDER_ATTEMPTS = 14
 
 
 @dataclass(frozen=True)
@@ -363,13 +366,13 @@ class Mandat:
         with self.reader.connect() as conn:
             data = repo.documents_data(conn, [doc_id for _, doc_id in claimed])
         docs = []
-        for outbox_id, doc_id in claimed:
+        for _, doc_id in claimed:
             try:
                 docs.append(repo.document_from_row(data[doc_id]))
             except Exception as exc:  # a record that does not parse is for an operator, not a crash loop
                 log.exception("document %s unreadable", doc_id)
                 with self.engine.begin() as conn:
-                    repo.mark_outbox_error(conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=True)
+                    repo.fail_render(conn, doc_id, f"unreadable record: {type(exc).__name__}: {exc}")
         self.render_documents(docs)
         return len(claimed)
 
@@ -387,7 +390,7 @@ class Mandat:
             blobs: list[tuple[str, bytes, str]] = []
             for doc in docs:
                 rendered = render_document(doc)
-                base = f"{doc.seller_id}/{doc.series}/{doc.number}"
+                base = blob_base(doc)
                 blobs += [
                     (f"{base}.pdf", rendered.pdf, "application/pdf"),
                     (f"{base}.xml", rendered.xml, "application/xml"),
@@ -406,7 +409,19 @@ class Mandat:
                 return
             log.exception("rendering %s failed", docs[0].id)
             with self.engine.begin() as conn:
-                repo.mark_render_error(conn, docs[0].id, f"{type(exc).__name__}: {exc}", backoff(1))
+                repo.mark_render_error(conn, docs[0].id, f"{type(exc).__name__}: {exc}", MAX_RENDER_ATTEMPTS, backoff)
+
+    def retry_failed_renders(self, numbers: list[str] | None = None) -> int:
+        """Put renders given up (``render_status = failed``) back in the queue after the cause was fixed.
+
+        All of them, or the documents with these numbers; returns how many. The next ``render_pending``
+        (any worker) renders them.
+        """
+        with self.engine.begin() as conn:
+            ids = None
+            if numbers is not None:
+                ids = [d.id for n in numbers if (d := repo.get_document(conn, number=n)) is not None]
+            return repo.retry_failed_renders(conn, ids)
 
     # --- one step of a worker ---------------------------------------------------------------
 
@@ -549,6 +564,15 @@ def _peek(text: str) -> tuple[str, str, str | None, str | None]:
 
     event_id = ident("event_id", 128) or "invalid-" + hashlib.sha256(text.encode()).hexdigest()[:32]
     return event_id, ident("type", 40) or "unknown", ident("seller_id"), ident("order_id")
+
+
+def blob_base(doc: Document) -> str:
+    """Where a document's files go: by seller and document id, never by number or series.
+
+    A number may hold '/' (legal in France, and a directory separator in keys) and a series any
+    of its characters; the id is a UUID. Files stored under older keys stay where the record says.
+    """
+    return f"{doc.seller_id}/{doc.id}"
 
 
 def open_blob_store(url: str) -> BlobStore:

@@ -7,8 +7,9 @@ and the idempotency key and (seller, series, seq) are UNIQUE behind it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -95,6 +96,9 @@ class InboxRow:
     document_id: str | None
     received_at: datetime
     updated_at: datetime
+    # Filled by list_inbox only: how the event's document is rendered, and the render's last error.
+    render_status: str | None = None
+    render_error: str | None = None
 
 
 def _inbox_row(r: Any) -> InboxRow:
@@ -183,10 +187,27 @@ def set_issued_many(conn: Connection, outcomes: Sequence[tuple[int, str, str]]) 
 
 
 def list_inbox(conn: Connection, status: str | None = None, limit: int = 100) -> list[InboxRow]:
-    q = sa.select(inbox).order_by(inbox.c.id).limit(limit)
-    if status:
+    """Events in arrival order, with their document's render status; ``render_failed``: issued, no file."""
+    q = (
+        sa.select(inbox, documents.c.render_status, outbox.c.last_error)
+        .select_from(
+            inbox.outerjoin(documents, documents.c.id == inbox.c.document_id).outerjoin(
+                outbox, sa.and_(outbox.c.document_id == documents.c.id, outbox.c.task == "render")
+            )
+        )
+        .order_by(inbox.c.id)
+        .limit(limit)
+    )
+    if status == "render_failed":
+        q = q.where(documents.c.render_status == "failed")
+    elif status:
         q = q.where(inbox.c.status == status)
-    return [_inbox_row(r) for r in conn.execute(q)]
+    out = []
+    for r in conn.execute(q):
+        row = _inbox_row(r)
+        error = r.last_error if r.render_status != "rendered" else None
+        out.append(dataclasses.replace(row, render_status=r.render_status, render_error=error))
+    return out
 
 
 def count_inbox_by_status(conn: Connection) -> dict[str, int]:
@@ -907,12 +928,78 @@ def mark_rendered_many(conn: Connection, rendered: Sequence[tuple[str, tuple[str
     )
 
 
-def mark_render_error(conn: Connection, doc_id: str, error: str, retry_after: timedelta) -> None:
+def mark_render_error(
+    conn: Connection, doc_id: str, error: str, max_attempts: int, delay: Callable[[int], timedelta]
+) -> bool:
+    """Record a failed render: retried after ``delay(attempts)``, or given up after ``max_attempts``.
+
+    Attempts are counted by the claim (``claim_outbox``); a render tried right after issuing, before
+    any claim, counts as the first. A document given up is ``render_status = failed``, with the error
+    on its render task, until an operator retries it (``retry_failed_renders``). True when given up.
+    """
+    attempts = conn.execute(
+        sa.select(outbox.c.attempts).where(outbox.c.document_id == doc_id, outbox.c.task == "render")
+    ).scalar()
+    if attempts is None:
+        return False
+    attempts = max(int(attempts), 1)
+    give_up = attempts >= max_attempts
     conn.execute(
         outbox.update()
-        .where(outbox.c.document_id == doc_id, outbox.c.task == "render")
-        .values(status="pending", last_error=error[:2000], available_at=utcnow() + retry_after)
+        .where(outbox.c.document_id == doc_id, outbox.c.task == "render", outbox.c.status == "pending")
+        .values(
+            status="failed" if give_up else "pending",
+            attempts=attempts,
+            last_error=error[:2000],
+            available_at=utcnow() + delay(attempts),
+        )
     )
+    if give_up:
+        conn.execute(
+            documents.update()
+            .where(documents.c.id == doc_id, documents.c.render_status != "rendered")
+            .values(render_status="failed")
+        )
+    return give_up
+
+
+def fail_render(conn: Connection, doc_id: str, error: str) -> None:
+    """Give up rendering at once (a record that does not parse: retrying cannot help)."""
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.document_id == doc_id, outbox.c.task == "render", outbox.c.status == "pending")
+        .values(status="failed", last_error=error[:2000])
+    )
+    conn.execute(
+        documents.update()
+        .where(documents.c.id == doc_id, documents.c.render_status != "rendered")
+        .values(render_status="failed")
+    )
+
+
+def retry_failed_renders(conn: Connection, doc_ids: Sequence[str] | None = None) -> int:
+    """Put renders that were given up back in the queue, now (all, or these documents); how many."""
+    now = utcnow()
+    q = outbox.update().where(outbox.c.task == "render", outbox.c.status == "failed")
+    d = documents.update().where(documents.c.render_status == "failed")
+    if doc_ids is not None:
+        q = q.where(outbox.c.document_id.in_(doc_ids))
+        d = d.where(documents.c.id.in_(doc_ids))
+    n = conn.execute(q.values(status="pending", attempts=0, available_at=now)).rowcount
+    conn.execute(d.values(render_status="pending"))
+    return int(n)
+
+
+def render_failures(conn: Connection, seller_id: str | None = None) -> dict[str, str]:
+    """The last render error of every document whose render is not done, by document id."""
+    q = (
+        sa.select(outbox.c.document_id, outbox.c.last_error)
+        .select_from(outbox.join(documents, documents.c.id == outbox.c.document_id))
+        .where(outbox.c.task == "render", outbox.c.status != "done", outbox.c.last_error.is_not(None))
+    )
+    if seller_id is not None:
+        q = q.where(documents.c.seller_id == seller_id)
+    return {r.document_id: r.last_error for r in conn.execute(q)}
 
 
 def documents_data(conn: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
