@@ -737,7 +737,9 @@ WITH prev AS (
     FROM prev
 ), named AS (
     SELECT seq, issued_at, prev_hash,
-           CAST(:before AS text) || lpad(seq::text, :width, '0') || CAST(:after AS text) AS number,
+           -- lpad truncates to its width: never fewer characters than the digits, as in Python.
+           CAST(:before AS text) || lpad(seq::text, GREATEST(:width, length(seq::text)), '0')
+             || CAST(:after AS text) AS number,
            to_char(issued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso,
            (issued_at AT TIME ZONE :tz)::date AS issue_date
     FROM stamp
