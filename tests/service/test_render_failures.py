@@ -83,7 +83,10 @@ def test_failed_render_backs_off_then_fails_visibly_and_can_be_retried(
     ]
     if backend.engine.dialect.name == "sqlite":  # the CLI opens the embedded store of MANDAT_HOME
         home = str(backend.settings.home)
-        cli = CliRunner(env={"COLUMNS": "300"})  # a wide table: no wrapped cells
+        from mandat.cli import main
+
+        monkeypatch.setattr(main.console, "width", 300)  # a wide table: no wrapped cells
+        cli = CliRunner()
         listed = cli.invoke(app, ["events", "list", "--home", home], catch_exceptions=False)
         assert "render failed" in listed.output
         audited = cli.invoke(app, ["audit", "--home", home], catch_exceptions=False)
