@@ -172,6 +172,22 @@ def run_until_idle(service: Mandat, batch: int = 100) -> None:
 
 
 @app.command()
+def render(
+    home: HomeOpt = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="retry renders given up as failed")] = False,
+    number: Annotated[list[str] | None, typer.Option(help="only these document numbers (with --retry-failed)")] = None,
+) -> None:
+    """Render the documents whose render is due; with --retry-failed, first requeue the failed ones."""
+    service = _open(home)
+    if retry_failed:
+        console.print(f"{service.retry_failed_renders(number or None)} failed renders requeued")
+    total = 0
+    while n := service.render_pending(100):
+        total += n
+    console.print(f"{total} documents rendered or retried")
+
+
+@app.command()
 def worker(
     home: HomeOpt = None,
     concurrency: Annotated[int, typer.Option(help="worker processes", min=1, max=64)] = 1,
@@ -284,7 +300,8 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
         f"{report.credited_invoices} invoices with credit notes, "
         f"{len(report.credit_problems)} credited beyond the invoice or inconsistent"
     )
-    for problem in report.file_problems[:20] + report.inbox_problems[:20] + report.credit_problems[:20]:
+    problems = report.file_problems[:20] + report.render_problems[:20]
+    for problem in problems + report.inbox_problems[:20] + report.credit_problems[:20]:
         console.print(f"[red]{problem}[/red]")
     if not report.ok:
         raise typer.Exit(1)
@@ -295,7 +312,8 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
 def events_list(
     home: HomeOpt = None,
     status: Annotated[
-        str | None, typer.Option(help="pending, issued, duplicate, rejected, waiting, failed, cancelled")
+        str | None,
+        typer.Option(help="pending, issued, duplicate, rejected, waiting, failed, cancelled, render_failed"),
     ] = None,
     limit: int = 50,
 ) -> None:
@@ -307,7 +325,10 @@ def events_list(
         rows = repo.list_inbox(conn, status, limit)
     table = Table("event", "type", "seller", "order", "status", "reason")
     for r in rows:
-        table.add_row(r.event_id, r.event_type, r.seller_id or "", r.order_id or "", r.status, r.reason or "")
+        status, reason = r.status, r.reason or ""
+        if r.render_status == "failed":  # issued, but its document has no file: `mandat render --retry-failed`
+            status, reason = f"{status}, render failed", f"render: {r.render_error}"
+        table.add_row(r.event_id, r.event_type, r.seller_id or "", r.order_id or "", status, reason)
     console.print(table)
 
 

@@ -128,10 +128,72 @@ class Insurance(Frozen):
     coverage: ShortText
 
 
+# --- numbering formats ---------------------------------------------------------------------------
+
+SEQ_WIDTH_MAX = 12  # zero-padding of {seq:0N}: 12 digits outlast any seller, and keep numbers short
+SEQ_DIGITS_CHECKED = 6  # a format must still give valid numbers at a million documents
+SERIES_NAME_MAX = 16  # documents.series / series.series
+_NUMBER_CHARS = re.compile(r"^[A-Za-z0-9+\-_/]{1,35}$")  # BR-FR-01/02, as countries/fr.valid_number
+_SEQ_SPEC = re.compile(r"^(|0[1-9][0-9]?)$")
+
+
+def numbering_problem(fmt: str, code: str) -> str | None:
+    """Why a series format cannot number documents for ever, or None.
+
+    Checked when a seller is saved, before any number is taken: exactly one ``{seq}`` or
+    ``{seq:0N}`` (1 <= N <= 12), otherwise only ``{code}`` and the characters of BR-FR-01/02
+    ('/' included: legal, and common in France), a number of at most 35 characters even at
+    ``max(N, 6)`` digits, and a fixed prefix naming the series (``F`` in ``F-{code}-{seq:06}``).
+    """
+    import string
+
+    seqs = 0
+    width = 0
+    literal = ""
+    try:
+        parsed = list(string.Formatter().parse(fmt))
+    except ValueError as exc:
+        return f"{fmt!r} is not a valid format: {exc}"
+    for text, field, spec, conversion in parsed:
+        literal += text
+        if field is None:
+            continue
+        if field == "seq" and not conversion and _SEQ_SPEC.match(spec or ""):
+            seqs += 1
+            width = int(spec) if spec else 0
+        elif field == "code" and not conversion and not spec:
+            literal += code
+        else:
+            return f"{fmt!r}: only {{code}}, {{seq}} and {{seq:0N}} (N from 1 to {SEQ_WIDTH_MAX}) may appear"
+    if seqs != 1:
+        return f"{fmt!r} must contain {{seq}} (or {{seq:0N}}) exactly once, or every number would be the same"
+    if width > SEQ_WIDTH_MAX:
+        return f"{fmt!r}: a width of {width} digits is beyond {SEQ_WIDTH_MAX}"
+    widest = literal + "9" * max(width, SEQ_DIGITS_CHECKED)
+    if not _NUMBER_CHARS.match(widest):
+        return (
+            f"{fmt!r} gives numbers like {widest!r}: at most 35 characters of A-Z a-z 0-9 + - _ / "
+            "(BR-FR-01/02), counting the code and the sequence"
+        )
+    name = series_of(fmt)
+    if not name or "{" in name or "}" in name or len(name) > SERIES_NAME_MAX:
+        return (
+            f"{fmt!r} names its series {name!r}: start the format with a fixed prefix of 1 to "
+            f"{SERIES_NAME_MAX} characters, e.g. 'F-{{code}}-{{seq:06}}'"
+        )
+    return None
+
+
+def series_of(fmt: str) -> str:
+    """The series a format numbers in: its fixed prefix (must equal rules.draft.series_name)."""
+    return fmt.split("-", 1)[0] if "-" in fmt else fmt.split("{", 1)[0] or "F"
+
+
 class Seller(Frozen):
     """A marketplace seller in whose name documents are issued."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")]
+    # Also a directory (or key prefix) of the document store: no "." or ".." and no leading punctuation.
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")]
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,10}$")]
     legal_name: Text
     trade_name: ShortText | None = None
@@ -181,6 +243,19 @@ class Seller(Frozen):
         if not valid_vat_id(v):
             raise ValueError(f"invalid VAT id {v!r}")
         return v
+
+    @model_validator(mode="after")
+    def _numbering(self) -> Seller:
+        for name, fmt in (("invoice_series", self.invoice_series), ("credit_note_series", self.credit_note_series)):
+            problem = numbering_problem(fmt, self.code)
+            if problem:
+                raise ValueError(f"{name}: {problem}")
+        if series_of(self.invoice_series) == series_of(self.credit_note_series):
+            raise ValueError(
+                "invoice_series and credit_note_series must number in different series (different prefixes): "
+                "credit notes have their own continuous numbering"
+            )
+        return self
 
     @model_validator(mode="after")
     def _french_identity(self) -> Seller:

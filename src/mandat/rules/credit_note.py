@@ -128,6 +128,16 @@ def draft_credit_note(
         plan = plan_credit(invoice, credited, request)
     except CreditError as exc:
         raise Rejected(exc.code, exc.reason) from exc
+    if request.full and payment.amount < plan.totals.tax_inclusive:
+        # "Everything that remains" is more than the marketplace refunded: the difference is most
+        # likely another refund of this order not received yet. Wait for it (woken when any refund of
+        # the order is decided) rather than reject, so delivery order cannot change the outcome.
+        raise Waiting(
+            "refund_amount_short",
+            f"full refund {payment.transaction_id} is {payment.amount} {payment.currency} but "
+            f"{plan.totals.tax_inclusive} remains on invoice {invoice.number}: waiting for the order's other "
+            "refunds to make up the difference",
+        )
     if payment.amount != plan.totals.tax_inclusive:
         raise Rejected(
             "refund_amount",

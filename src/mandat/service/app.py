@@ -8,7 +8,7 @@ import os
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mandat.domain.credit import Credited, remaining
 from mandat.domain.documents import Document
-from mandat.domain.events import EVENT_TYPES, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
+from mandat.domain.events import EVENT_TYPES, FullRefund, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
 from mandat.domain.jsonin import MalformedJson, load_event_json
 from mandat.domain.parties import Marketplace, Seller
 from mandat.rules.credit_note import draft_credit_note
@@ -31,6 +31,9 @@ from mandat.store.db import make_engine, reader
 log = logging.getLogger("mandat")
 
 MAX_ATTEMPTS = 8
+# A render is retried with backoff (2 s, 4 s, ... capped at an hour): about three hours in all before it
+# is given up as `failed`, long enough to ride out a blob-store outage, short enough to be seen the same day.
+MAX_RENDER_ATTEMPTS = 14
 
 
 @dataclass(frozen=True)
@@ -181,16 +184,18 @@ class Mandat:
         if exc.status == "waiting":
             # A refund waiting for its invoice is woken when the invoice is issued; the backoff is the
             # safety net. A payment not captured yet is a matter of hours: retry slowly.
-            retry = backoff(row.attempts) * (1 if exc.code == "invoice_pending" else 30)
+            # A refund waiting for an earlier refund of its order is woken when that one is decided.
+            soon = exc.code in ("invoice_pending", "sibling_refund_pending")
+            retry = backoff(row.attempts) * (1 if soon else 30)
         return self._outcome(row.id, exc.status, exc.code, exc.reason, retry)
 
     def _issue_invoice(self, row: repo.InboxRow, event: OrderPaid) -> str:
         row_id = row.id
         try:
             with self.reader.connect() as conn:
-                existing = repo.find_by_key(conn, event.idempotency_key())
+                existing = repo.find_by_key(conn, event.idempotency_key(), event.seller_id)
                 seller = repo.get_seller(conn, event.seller_id)
-                order = repo.get_order(conn, event.order_key()) if existing is None else None
+                order = repo.get_order(conn, event.seller_id, event.order_key()) if existing is None else None
             if existing is not None:
                 return self._done(row_id, existing, row.event_id)
             if order is not None and order.state == "cancelled":
@@ -217,8 +222,8 @@ class Mandat:
             # won the UNIQUE idempotency key and our transaction, counter included, rolled back. Or a
             # cancellation claimed the order first (orders primary key). Point this event at the winner.
             with self.reader.connect() as conn:
-                winner = repo.find_by_key(conn, draft.idempotency_key)
-                order = repo.get_order(conn, draft.order_key)
+                winner = repo.find_by_key(conn, draft.idempotency_key, draft.seller_id)
+                order = repo.get_order(conn, draft.seller_id, draft.order_key)
             if winner is not None:
                 return self._done(row_id, winner, row.event_id)
             if order is not None and order.state == "cancelled":
@@ -234,8 +239,17 @@ class Mandat:
 
         The credit state of the invoice moves by compare-and-set on the orders row, in the same
         transaction as the number: two refunds of one invoice processed at once cannot both take
-        the same remainder; the loser recomputes against the new state.
+        the same remainder; the loser recomputes against the new state. Once this event is decided,
+        the order's refunds that wait for it (``sibling_refund_pending``, ``refund_amount_short``)
+        are woken.
         """
+        status = self._credit_note_outcome(row, event)
+        if status not in ("pending", "waiting"):
+            with self.engine.begin() as conn:
+                repo.wake_after_sale(conn, event.seller_id, event.order_id)
+        return status
+
+    def _credit_note_outcome(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
         for _ in range(8):
             try:
                 outcome = self._try_credit_note(row, event)
@@ -252,9 +266,9 @@ class Mandat:
     def _try_credit_note(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
         key = event.order_key()
         with self.reader.connect() as conn:
-            existing = repo.find_by_key(conn, event.idempotency_key())
+            existing = repo.find_by_key(conn, event.idempotency_key(), event.seller_id)
             seller = repo.get_seller(conn, event.seller_id)
-            order = repo.get_order(conn, key) if existing is None else None
+            order = repo.get_order(conn, event.seller_id, key) if existing is None else None
         if existing is not None:
             return self._done(row.id, existing, row.event_id)
         if seller is None:
@@ -282,7 +296,9 @@ class Mandat:
             raise Rejected("order_cancelled", f"order cancelled by event {order.event_id}: there is no invoice")
         with self.reader.connect() as conn:
             invoice = repo.get_document(conn, doc_id=order.invoice_id)
+            siblings = repo.open_after_sale(conn, row.id, event.seller_id, event.order_id)
         assert invoice is not None, f"orders row {key} points to a missing invoice"
+        _wait_for_earlier_siblings(event, siblings)
         credited = Credited.from_json(order.credited)
         today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
         if cancel and remaining(invoice, credited).total == 0:
@@ -292,7 +308,7 @@ class Mandat:
         draft, after = draft_credit_note(event, invoice, credited, seller, self.marketplace, today)
         try:
             with self.engine.begin() as conn:
-                if not repo.advance_credit(conn, key, order.credit_version, after.to_json()):
+                if not repo.advance_credit(conn, seller.id, key, order.credit_version, after.to_json()):
                     raise _Raced
                 doc, created = repo.issue_document(conn, draft, repo.utcnow())
                 if not created:
@@ -361,13 +377,13 @@ class Mandat:
         with self.reader.connect() as conn:
             data = repo.documents_data(conn, [doc_id for _, doc_id in claimed])
         docs = []
-        for outbox_id, doc_id in claimed:
+        for _, doc_id in claimed:
             try:
                 docs.append(repo.document_from_row(data[doc_id]))
             except Exception as exc:  # a record that does not parse is for an operator, not a crash loop
                 log.exception("document %s unreadable", doc_id)
                 with self.engine.begin() as conn:
-                    repo.mark_outbox_error(conn, outbox_id, f"{type(exc).__name__}: {exc}", backoff(1), give_up=True)
+                    repo.fail_render(conn, doc_id, f"unreadable record: {type(exc).__name__}: {exc}")
         self.render_documents(docs)
         return len(claimed)
 
@@ -385,7 +401,7 @@ class Mandat:
             blobs: list[tuple[str, bytes, str]] = []
             for doc in docs:
                 rendered = render_document(doc)
-                base = f"{doc.seller_id}/{doc.series}/{doc.number}"
+                base = blob_base(doc)
                 blobs += [
                     (f"{base}.pdf", rendered.pdf, "application/pdf"),
                     (f"{base}.xml", rendered.xml, "application/xml"),
@@ -404,7 +420,19 @@ class Mandat:
                 return
             log.exception("rendering %s failed", docs[0].id)
             with self.engine.begin() as conn:
-                repo.mark_render_error(conn, docs[0].id, f"{type(exc).__name__}: {exc}", backoff(1))
+                repo.mark_render_error(conn, docs[0].id, f"{type(exc).__name__}: {exc}", MAX_RENDER_ATTEMPTS, backoff)
+
+    def retry_failed_renders(self, numbers: list[str] | None = None) -> int:
+        """Put renders given up (``render_status = failed``) back in the queue after the cause was fixed.
+
+        All of them, or the documents with these numbers; returns how many. The next ``render_pending``
+        (any worker) renders them.
+        """
+        with self.engine.begin() as conn:
+            ids = None
+            if numbers is not None:
+                ids = [d.id for n in numbers if (d := repo.get_document(conn, number=n)) is not None]
+            return repo.retry_failed_renders(conn, ids)
 
     # --- one step of a worker ---------------------------------------------------------------
 
@@ -447,9 +475,9 @@ class Mandat:
         # An order that already has its fate (invoiced, cancelled) is for the one-by-one path, which
         # tells a duplicate from a cancelled order before looking at the payment.
         with self.reader.connect() as conn:
-            decided = repo.known_orders(conn, [e.order_key() for _, e in events])
+            decided = repo.known_orders(conn, [(e.seller_id, e.order_key()) for _, e in events])
         for row, event in events:
-            if event.order_key() in decided:
+            if (event.seller_id, event.order_key()) in decided:
                 singles.append(row.id)
                 continue
             try:
@@ -533,6 +561,43 @@ def check_replay_identity(event_id: str, order_id: str | None, payload: str) -> 
         )
 
 
+def _wait_for_earlier_siblings(event: OrderRefunded | OrderCancelled, siblings: list[repo.Sibling]) -> None:
+    """Credit notes of one order follow the order in which its refunds occurred, not their delivery.
+
+    A full refund (or a cancellation) credits "everything that remains": processed before an earlier
+    partial refund of the same order it would take that one's part too, and processed after a later
+    one it would leave it nothing. So an event waits while another of the same order, received and
+    not decided yet, occurred before it (ties broken by event id) and either of the two is full.
+    Partial refunds of one order take what they name and do not wait for each other. A sibling that
+    itself waits for a missing refund (``refund_amount_short``) does not hold the others back: they
+    may be the very refund it waits for.
+    """
+    mine = (event.occurred_at, event.event_id)
+    full = isinstance(event, OrderCancelled) or isinstance(event.refund, FullRefund)
+    for sib in siblings:
+        if sib.status == "waiting" and sib.reason_code == "refund_amount_short":
+            continue
+        try:
+            data = load_event_json(sib.payload)
+            occurred = datetime.fromisoformat(str(data["occurred_at"]))
+            if data.get("marketplace_id") != event.marketplace_id or occurred.tzinfo is None:
+                continue
+        except (ValueError, KeyError, TypeError, AttributeError):  # an invalid sibling will be rejected
+            continue
+        if (occurred, sib.event_id) < mine and (full or _is_full(data)):
+            raise Waiting(
+                "sibling_refund_pending",
+                f"{sib.event_id} of the same order occurred earlier ({occurred.isoformat()}) and is not "
+                "decided yet: a full refund or cancellation is credited in the order the refunds occurred",
+            )
+
+
+def _is_full(data: dict[str, object]) -> bool:
+    """A cancellation, or a refund of everything that remains."""
+    scope = data.get("refund")
+    return data.get("type") == "order.cancelled" or (isinstance(scope, dict) and scope.get("kind") == "full")
+
+
 def _peek(text: str) -> tuple[str, str, str | None, str | None]:
     """Best-effort identity of a possibly invalid event, so it can be stored and found again."""
     data: object = None
@@ -553,6 +618,15 @@ def _identity(text: str, data: object) -> tuple[str, str, str | None, str | None
 
     event_id = ident("event_id", 128) or "invalid-" + hashlib.sha256(text.encode()).hexdigest()[:32]
     return event_id, ident("type", 40) or "unknown", ident("seller_id"), ident("order_id")
+
+
+def blob_base(doc: Document) -> str:
+    """Where a document's files go: by seller and document id, never by number or series.
+
+    A number may hold '/' (legal in France, and a directory separator in keys) and a series any
+    of its characters; the id is a UUID. Files stored under older keys stay where the record says.
+    """
+    return f"{doc.seller_id}/{doc.id}"
 
 
 def open_blob_store(url: str) -> BlobStore:

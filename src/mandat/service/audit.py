@@ -2,7 +2,8 @@
 
 Per series: numbers 1..N with no gap and no duplicate, issue times never going
 backwards, the hash chain intact (every record re-hashed from its stored JSON),
-and every rendered file present with its recorded sha256. Across the inbox:
+and every rendered file present with its recorded sha256; a document without its
+files (rendering failed, or not done yet) is a problem too. Across the inbox:
 every issued event points to a document. Per invoice: its credit notes name it
 (number and date), never credit more than it holds, per line (quantity, net,
 gross) or per VAT rate, and agree with the orders ledger.
@@ -48,6 +49,7 @@ class AuditReport:
     files_checked: int = 0
     file_problems: list[str] = field(default_factory=list)
     unrendered: int = 0
+    render_problems: list[str] = field(default_factory=list)  # documents with no file, and why
     inbox_problems: list[str] = field(default_factory=list)
     credited_invoices: int = 0
     credit_problems: list[str] = field(default_factory=list)
@@ -57,6 +59,7 @@ class AuditReport:
         return (
             all(s.ok for s in self.series)
             and not self.file_problems
+            and not self.render_problems
             and not self.inbox_problems
             and not self.credit_problems
         )
@@ -67,6 +70,7 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id:
     report = AuditReport(series=[])
     with engine.connect() as conn:
         heads = repo.series_heads(conn)
+        render_errors = repo.render_failures(conn, seller_id)
         current: SeriesAudit | None = None
         prev_seq = 0
         prev_hash = repo.GENESIS_HASH
@@ -93,7 +97,15 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id:
                 current.chain_breaks.append(row.number)
             prev_seq, prev_hash, prev_time = row.seq, row.hash, row.issued_at
             if row.render_status != "rendered":
+                # A legal document without its file cannot be handed to the buyer: never "passed".
                 report.unrendered += 1
+                error = render_errors.get(row.id)
+                if row.render_status == "failed":
+                    report.render_problems.append(f"{row.number}: no file, rendering failed: {error}")
+                else:
+                    report.render_problems.append(
+                        f"{row.number}: no file yet, rendering pending" + (f" (last error: {error})" if error else "")
+                    )
             elif check_files:
                 for key, digest in ((row.pdf_key, row.pdf_sha256), (row.xml_key, row.xml_sha256)):
                     report.files_checked += 1

@@ -7,8 +7,9 @@ and the idempotency key and (seller, series, seq) are UNIQUE behind it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -95,6 +96,9 @@ class InboxRow:
     document_id: str | None
     received_at: datetime
     updated_at: datetime
+    # Filled by list_inbox only: how the event's document is rendered, and the render's last error.
+    render_status: str | None = None
+    render_error: str | None = None
 
 
 def _inbox_row(r: Any) -> InboxRow:
@@ -183,10 +187,27 @@ def set_issued_many(conn: Connection, outcomes: Sequence[tuple[int, str, str]]) 
 
 
 def list_inbox(conn: Connection, status: str | None = None, limit: int = 100) -> list[InboxRow]:
-    q = sa.select(inbox).order_by(inbox.c.id).limit(limit)
-    if status:
+    """Events in arrival order, with their document's render status; ``render_failed``: issued, no file."""
+    q = (
+        sa.select(inbox, documents.c.render_status, outbox.c.last_error)
+        .select_from(
+            inbox.outerjoin(documents, documents.c.id == inbox.c.document_id).outerjoin(
+                outbox, sa.and_(outbox.c.document_id == documents.c.id, outbox.c.task == "render")
+            )
+        )
+        .order_by(inbox.c.id)
+        .limit(limit)
+    )
+    if status == "render_failed":
+        q = q.where(documents.c.render_status == "failed")
+    elif status:
         q = q.where(inbox.c.status == status)
-    return [_inbox_row(r) for r in conn.execute(q)]
+    out = []
+    for r in conn.execute(q):
+        row = _inbox_row(r)
+        error = r.last_error if r.render_status != "rendered" else None
+        out.append(dataclasses.replace(row, render_status=r.render_status, render_error=error))
+    return out
 
 
 def count_inbox_by_status(conn: Connection) -> dict[str, int]:
@@ -267,6 +288,47 @@ def set_inbox_outcome(
     )
 
 
+AFTER_SALE = ("order.refunded", "order.cancelled")
+# Reasons of refunds that wait for another refund of their order; woken when one of those is decided.
+SIBLING_WAITS = ("sibling_refund_pending", "refund_amount_short")
+
+
+@dataclass(frozen=True)
+class Sibling:
+    event_id: str
+    status: str
+    reason_code: str | None
+    payload: str
+
+
+def open_after_sale(conn: Connection, row_id: int, seller_id: str, order_id: str) -> list[Sibling]:
+    """The other refunds and cancellations of the seller's order that are received but not decided yet."""
+    rows = conn.execute(
+        sa.select(inbox.c.event_id, inbox.c.status, inbox.c.reason_code, inbox.c.payload).where(
+            inbox.c.seller_id == seller_id,
+            inbox.c.order_id == order_id,
+            inbox.c.id != row_id,
+            inbox.c.event_type.in_(AFTER_SALE),
+            inbox.c.status.in_(("pending", "processing", "waiting")),
+        )
+    )
+    return [Sibling(r.event_id, r.status, r.reason_code, r.payload) for r in rows]
+
+
+def wake_after_sale(conn: Connection, seller_id: str, order_id: str) -> None:
+    """Refunds of this order waiting for one of its other refunds become runnable now."""
+    conn.execute(
+        inbox.update()
+        .where(
+            inbox.c.seller_id == seller_id,
+            inbox.c.order_id == order_id,
+            inbox.c.status == "waiting",
+            inbox.c.reason_code.in_(SIBLING_WAITS),
+        )
+        .values(available_at=utcnow())
+    )
+
+
 def requeue(conn: Connection, event_id: str, payload: str | None = None) -> bool:
     """Replay: put a rejected/failed/waiting event back to pending (optionally with a corrected payload)."""
     now = utcnow()
@@ -296,8 +358,15 @@ def document_from_row(data: str) -> Document:
     return Document.model_validate_json(data)
 
 
-def find_by_key(conn: Connection, key: str) -> Document | None:
-    data = conn.execute(sa.select(documents.c.data).where(documents.c.idempotency_key == key)).scalar()
+def find_by_key(conn: Connection, key: str, seller_id: str | None = None) -> Document | None:
+    """The seller's document for an idempotency key (``seller_id=None``: any seller, for tools and tests).
+
+    Keys are unique per seller only: the order ids in them are the marketplace's, shared by sellers.
+    """
+    q = sa.select(documents.c.data).where(documents.c.idempotency_key == key)
+    if seller_id is not None:
+        q = q.where(documents.c.seller_id == seller_id)
+    data = conn.execute(q.limit(1)).scalar()
     return document_from_row(data) if data else None
 
 
@@ -313,7 +382,7 @@ def issue_document(
     ``render_after`` delays the render task when the caller renders the document itself right
     after the commit: the task is then only the safety net should the caller die first.
     """
-    existing = find_by_key(conn, draft.idempotency_key)
+    existing = find_by_key(conn, draft.idempotency_key, draft.seller_id)
     if existing is not None:
         return existing, False
     invoice = draft.kind == "invoice"
@@ -328,13 +397,13 @@ def issue_document(
         # first makes it fail on the primary key (IntegrityError), whatever the snapshot saw.
         doc = _issue_postgres(conn, draft, render_after)
         if doc is None:  # a concurrent transaction committed this order first
-            winner = find_by_key(conn, draft.idempotency_key)
+            winner = find_by_key(conn, draft.idempotency_key, draft.seller_id)
             assert winner is not None
             return winner, False
         return doc, True
     if invoice:
         # SQLite: BEGIN IMMEDIATE made this transaction the only writer, so the check cannot race.
-        _refuse_if_cancelled(conn, draft.order_key)
+        _refuse_if_cancelled(conn, draft.seller_id, draft.order_key)
     row = conn.execute(
         series.update()
         .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
@@ -394,21 +463,26 @@ def issue_document(
                 updated_at=now,
             )
         )
-        conn.execute(_wake_stmt(doc.order_id, now))
+        conn.execute(_wake_stmt(doc.seller_id, doc.order_id, now))
     return doc, True
 
 
-def _refuse_if_cancelled(conn: Connection, key: str) -> None:
-    order = get_order(conn, key)
+def _refuse_if_cancelled(conn: Connection, seller_id: str, key: str) -> None:
+    order = get_order(conn, seller_id, key)
     if order is not None and order.state == "cancelled":
         raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
 
 
-def _wake_stmt(order_id: str, now: datetime) -> Any:
+def _wake_stmt(seller_id: str, order_id: str, now: datetime) -> Any:
     """Refunds and cancellations waiting for this order's invoice become runnable now, not at their backoff."""
     return (
         inbox.update()
-        .where(inbox.c.order_id == order_id, inbox.c.status == "waiting", inbox.c.reason_code == "invoice_pending")
+        .where(
+            inbox.c.seller_id == seller_id,
+            inbox.c.order_id == order_id,
+            inbox.c.status == "waiting",
+            inbox.c.reason_code == "invoice_pending",
+        )
         .values(available_at=now)
     )
 
@@ -427,19 +501,21 @@ def issue_many(
     """
     assert conn.dialect.name == "sqlite", "PostgreSQL issues one statement per document"
     keys = [d.idempotency_key for d in drafts]
-    known_keys = set(
-        conn.execute(sa.select(documents.c.idempotency_key).where(documents.c.idempotency_key.in_(keys))).scalars()
-    )
-    closed = {
-        k for (k,) in conn.execute(sa.select(orders.c.key).where(orders.c.key.in_([d.order_key for d in drafts])))
+    known_keys = {
+        (s, k)
+        for s, k in conn.execute(
+            sa.select(documents.c.seller_id, documents.c.idempotency_key).where(documents.c.idempotency_key.in_(keys))
+        )
     }
+    closed = known_orders(conn, [(d.seller_id, d.order_key) for d in drafts])
     heads: dict[tuple[str, str], tuple[int, datetime | None, str]] = {}
     issued: dict[int, Document] = {}
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for i, draft in enumerate(drafts):
-        if draft.kind != "invoice" or draft.idempotency_key in known_keys | seen or draft.order_key in closed:
+        key = (draft.seller_id, draft.idempotency_key)
+        if draft.kind != "invoice" or key in known_keys or key in seen or (draft.seller_id, draft.order_key) in closed:
             continue
-        seen.add(draft.idempotency_key)
+        seen.add(key)
         head_key = (draft.seller_id, draft.series)
         if head_key not in heads:
             row = conn.execute(
@@ -527,7 +603,7 @@ def issue_many(
     conn.execute(
         inbox.update()
         .where(
-            inbox.c.order_id.in_([doc.order_id for doc in docs]),
+            sa.tuple_(inbox.c.seller_id, inbox.c.order_id).in_([(doc.seller_id, doc.order_id) for doc in docs]),
             inbox.c.status == "waiting",
             inbox.c.reason_code == "invoice_pending",
         )
@@ -541,6 +617,7 @@ def issue_many(
 
 @dataclass(frozen=True)
 class OrderRow:
+    seller_id: str
     key: str
     state: str  # invoiced | cancelled
     invoice_id: str | None
@@ -549,25 +626,28 @@ class OrderRow:
     credited: str | None
 
 
-def get_order(conn: Connection, key: str) -> OrderRow | None:
+def get_order(conn: Connection, seller_id: str, key: str) -> OrderRow | None:
     r = conn.execute(
         sa.select(
+            orders.c.seller_id,
             orders.c.key,
             orders.c.state,
             orders.c.invoice_id,
             orders.c.event_id,
             orders.c.credit_version,
             orders.c.credited,
-        ).where(orders.c.key == key)
+        ).where(orders.c.seller_id == seller_id, orders.c.key == key)
     ).first()
     return OrderRow(**r._asdict()) if r else None
 
 
-def known_orders(conn: Connection, keys: Sequence[str]) -> set[str]:
-    """The keys among ``keys`` of orders already invoiced or cancelled."""
+def known_orders(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (seller id, order key) pairs among ``keys`` of orders already invoiced or cancelled."""
     if not keys:
         return set()
-    return set(conn.execute(sa.select(orders.c.key).where(orders.c.key.in_(keys))).scalars())
+    wanted = set(keys)
+    rows = conn.execute(sa.select(orders.c.seller_id, orders.c.key).where(orders.c.key.in_({k for _, k in keys}))).all()
+    return {(s, k) for s, k in rows if (s, k) in wanted}
 
 
 def cancel_before_invoice(conn: Connection, key: str, seller_id: str, order_id: str, event_id: str) -> bool:
@@ -585,15 +665,20 @@ def cancel_before_invoice(conn: Connection, key: str, seller_id: str, order_id: 
             "credit_version": 0,
             "updated_at": utcnow(),
         },
-        ["key"],
+        ["seller_id", "key"],
     )
 
 
-def advance_credit(conn: Connection, key: str, version: int, credited: str) -> bool:
+def advance_credit(conn: Connection, seller_id: str, key: str, version: int, credited: str) -> bool:
     """Record a credit note's take, if nobody credited this invoice since ``version`` was read."""
     res = conn.execute(
         orders.update()
-        .where(orders.c.key == key, orders.c.credit_version == version, orders.c.state == "invoiced")
+        .where(
+            orders.c.seller_id == seller_id,
+            orders.c.key == key,
+            orders.c.credit_version == version,
+            orders.c.state == "invoiced",
+        )
         .values(credit_version=version + 1, credited=credited, updated_at=utcnow())
     )
     return bool(res.rowcount)
@@ -623,6 +708,7 @@ def ledger(conn: Connection) -> dict[str, OrderRow]:
     """Ledger rows of invoices that have been credited at least once, by invoice id."""
     rows = conn.execute(
         sa.select(
+            orders.c.seller_id,
             orders.c.key,
             orders.c.state,
             orders.c.invoice_id,
@@ -642,7 +728,7 @@ _ISSUE_SQL = sa.text("""
 WITH prev AS (
     SELECT last_seq, last_issued_at, last_hash FROM series
     WHERE seller_id = :seller_id AND series = :series
-      AND NOT EXISTS (SELECT 1 FROM documents WHERE idempotency_key = :key)
+      AND NOT EXISTS (SELECT 1 FROM documents WHERE seller_id = :seller_id AND idempotency_key = :key)
     FOR UPDATE
 ), stamp AS (
     SELECT last_seq + 1 AS seq,
@@ -651,7 +737,9 @@ WITH prev AS (
     FROM prev
 ), named AS (
     SELECT seq, issued_at, prev_hash,
-           CAST(:before AS text) || lpad(seq::text, :width, '0') || CAST(:after AS text) AS number,
+           -- lpad truncates to its width: never fewer characters than the digits, as in Python.
+           CAST(:before AS text) || lpad(seq::text, GREATEST(:width, length(seq::text)), '0')
+             || CAST(:after AS text) AS number,
            to_char(issued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso,
            (issued_at AT TIME ZONE :tz)::date AS issue_date
     FROM stamp
@@ -682,7 +770,8 @@ WITH prev AS (
     SELECT :order_key, :seller_id, :order_id, 'invoiced', id, :event_id, 0, now() FROM doc WHERE :invoice
 ), wake AS (
     UPDATE inbox SET available_at = now()
-    WHERE :invoice AND order_id = :order_id AND status = 'waiting' AND reason_code = 'invoice_pending'
+    WHERE :invoice AND seller_id = :seller_id AND order_id = :order_id
+      AND status = 'waiting' AND reason_code = 'invoice_pending'
       AND EXISTS (SELECT 1 FROM doc)
 )
 SELECT data FROM doc
@@ -841,12 +930,78 @@ def mark_rendered_many(conn: Connection, rendered: Sequence[tuple[str, tuple[str
     )
 
 
-def mark_render_error(conn: Connection, doc_id: str, error: str, retry_after: timedelta) -> None:
+def mark_render_error(
+    conn: Connection, doc_id: str, error: str, max_attempts: int, delay: Callable[[int], timedelta]
+) -> bool:
+    """Record a failed render: retried after ``delay(attempts)``, or given up after ``max_attempts``.
+
+    Attempts are counted by the claim (``claim_outbox``); a render tried right after issuing, before
+    any claim, counts as the first. A document given up is ``render_status = failed``, with the error
+    on its render task, until an operator retries it (``retry_failed_renders``). True when given up.
+    """
+    attempts = conn.execute(
+        sa.select(outbox.c.attempts).where(outbox.c.document_id == doc_id, outbox.c.task == "render")
+    ).scalar()
+    if attempts is None:
+        return False
+    attempts = max(int(attempts), 1)
+    give_up = attempts >= max_attempts
     conn.execute(
         outbox.update()
-        .where(outbox.c.document_id == doc_id, outbox.c.task == "render")
-        .values(status="pending", last_error=error[:2000], available_at=utcnow() + retry_after)
+        .where(outbox.c.document_id == doc_id, outbox.c.task == "render", outbox.c.status == "pending")
+        .values(
+            status="failed" if give_up else "pending",
+            attempts=attempts,
+            last_error=error[:2000],
+            available_at=utcnow() + delay(attempts),
+        )
     )
+    if give_up:
+        conn.execute(
+            documents.update()
+            .where(documents.c.id == doc_id, documents.c.render_status != "rendered")
+            .values(render_status="failed")
+        )
+    return give_up
+
+
+def fail_render(conn: Connection, doc_id: str, error: str) -> None:
+    """Give up rendering at once (a record that does not parse: retrying cannot help)."""
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.document_id == doc_id, outbox.c.task == "render", outbox.c.status == "pending")
+        .values(status="failed", last_error=error[:2000])
+    )
+    conn.execute(
+        documents.update()
+        .where(documents.c.id == doc_id, documents.c.render_status != "rendered")
+        .values(render_status="failed")
+    )
+
+
+def retry_failed_renders(conn: Connection, doc_ids: Sequence[str] | None = None) -> int:
+    """Put renders that were given up back in the queue, now (all, or these documents); how many."""
+    now = utcnow()
+    q = outbox.update().where(outbox.c.task == "render", outbox.c.status == "failed")
+    d = documents.update().where(documents.c.render_status == "failed")
+    if doc_ids is not None:
+        q = q.where(outbox.c.document_id.in_(doc_ids))
+        d = d.where(documents.c.id.in_(doc_ids))
+    n = conn.execute(q.values(status="pending", attempts=0, available_at=now)).rowcount
+    conn.execute(d.values(render_status="pending"))
+    return int(n)
+
+
+def render_failures(conn: Connection, seller_id: str | None = None) -> dict[str, str]:
+    """The last render error of every document whose render is not done, by document id."""
+    q = (
+        sa.select(outbox.c.document_id, outbox.c.last_error)
+        .select_from(outbox.join(documents, documents.c.id == outbox.c.document_id))
+        .where(outbox.c.task == "render", outbox.c.status != "done", outbox.c.last_error.is_not(None))
+    )
+    if seller_id is not None:
+        q = q.where(documents.c.seller_id == seller_id)
+    return {r.document_id: r.last_error for r in conn.execute(q)}
 
 
 def documents_data(conn: Connection, doc_ids: Sequence[str]) -> dict[str, str]:

@@ -67,7 +67,8 @@ documents = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("number", sa.String(35), nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    # Unique per seller (with seller_id below): two sellers may share an order id at the marketplace.
+    sa.Column("idempotency_key", sa.String(200), nullable=False),
     sa.Column("order_id", sa.String(64), nullable=False, index=True),
     sa.Column("event_id", sa.String(128), nullable=False),
     sa.Column("issued_at", UTC_TS, nullable=False),
@@ -85,6 +86,7 @@ documents = sa.Table(
     sa.Column("corrects_id", sa.String(36), nullable=True, index=True),  # credit note -> the invoice it corrects
     sa.UniqueConstraint("seller_id", "series", "seq"),
     sa.UniqueConstraint("seller_id", "number"),
+    sa.UniqueConstraint("seller_id", "idempotency_key"),
     sa.Index("ix_documents_seller_issued", "seller_id", "issued_at"),
 )
 
@@ -110,8 +112,9 @@ outbox = sa.Table(
 orders = sa.Table(
     "orders",
     metadata,
+    # Keyed by seller too: an order id is the marketplace's, and two sellers may receive the same one.
+    sa.Column("seller_id", sa.String(64), primary_key=True, index=True),
     sa.Column("key", sa.String(200), primary_key=True),  # marketplace:order_id
-    sa.Column("seller_id", sa.String(64), nullable=False, index=True),
     sa.Column("order_id", sa.String(64), nullable=False),
     sa.Column("state", sa.String(16), nullable=False),  # invoiced | cancelled
     sa.Column("invoice_id", sa.String(36), nullable=True),
