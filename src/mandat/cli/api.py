@@ -11,23 +11,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Column, Table
 
+from mandat.cli.common import HomeOpt, console, open_service
 from mandat.service.app import Mandat
-from mandat.service.config import Settings
 
-keys_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
-webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True)
-console = Console()
-
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")]
+# Plain help, as in cli/main.py: no "<bool>" after flags.
+keys_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True, rich_markup_mode=None)
+webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True, rich_markup_mode=None)
 
 
 def _open(home: Path | None) -> Mandat:
-    service = Mandat.open(Settings.from_env(home))
-    service.migrate()
-    return service
+    return open_service(home)
 
 
 def serve(
