@@ -94,9 +94,8 @@ def test_runtime_imports_parser_sees_function_level_imports_and_skips_type_check
 
 def test_every_third_party_import_is_a_declared_runtime_dependency() -> None:
     runtime = {_requirement_name(r) for r in PYPROJECT["project"]["dependencies"]}
-    extras = {
-        name: {_requirement_name(r) for r in reqs} for name, reqs in PYPROJECT["project"]["optional-dependencies"].items()
-    }
+    optional = PYPROJECT["project"]["optional-dependencies"]
+    extras = {name: {_requirement_name(r) for r in reqs} for name, reqs in optional.items()}
     dists = packages_distributions()
     problems = []
     for module, names in third_party_imports().items():
@@ -104,11 +103,7 @@ def test_every_third_party_import_is_a_declared_runtime_dependency() -> None:
             provided_by = {_norm(d) for d in dists.get(name, [])}
             if not provided_by:
                 problems.append(f"{module} imports {name}, which no installed distribution provides")
-            elif provided_by & runtime:
-                continue
-            elif module in GUARDED and provided_by & extras.get(GUARDED[module], set()):
-                continue
-            else:
+            elif not provided_by & (runtime | (extras.get(GUARDED[module], set()) if module in GUARDED else set())):
                 problems.append(
                     f"{module} imports {name} ({', '.join(sorted(provided_by))}), not a runtime dependency"
                     + (f" nor in the extra [{GUARDED[module]}]" if module in GUARDED else "")

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Column, Table
 
-from mandat.cli.common import HomeOpt, console, open_service
+from mandat.cli.common import HomeOpt, console, fail, open_service
 from mandat.service.app import Mandat
 
 # Plain help, as in cli/main.py: no "<bool>" after flags.
@@ -42,7 +42,11 @@ def serve(
     from mandat.api.webhooks import Dispatcher
 
     service = _open(home)
-    app = create_app(service)
+    try:
+        app = create_app(service)
+    except ValueError as exc:  # MANDAT_SECRET_KEY too short, and the like: configuration, not a crash
+        service.engine.dispose()
+        fail(str(exc))
     stop = threading.Event()
     threads: list[threading.Thread] = []
     if worker:
