@@ -312,3 +312,15 @@ def test_readme_use_it_commands_work_as_written(tmp_path: Path, monkeypatch: pyt
     assert "evt-ex-0011: issued" in outputs["replay"]
     assert "13 documents" in outputs["audit"]
     assert "audit passed" in outputs["audit"]
+
+
+def test_worker_until_idle_processes_the_queue_and_says_so(tmp_path: Path) -> None:
+    home = str(tmp_path / "data")
+    run("sellers", "import", str(_sellers_file(tmp_path)), "--home", home)
+    events = tmp_path / "orders.jsonl"
+    events.write_text(json.dumps(order(ref="0001")) + "\n" + json.dumps(order(ref="0002")) + "\n")
+    assert "2 pending" in run("ingest", str(events), "--no-process", "--home", home)
+    out = run("worker", "--until-idle", "--home", home)
+    assert "nothing left to do: 2 events processed, 2 documents rendered" in out
+    assert "PDF " in run("show", "F-ABJ-000002", "--home", home)
+    assert "audit passed" in run("audit", "--home", home)

@@ -217,7 +217,9 @@ def worker(
     settings = settings_from_env(home)
     _open(home).engine.dispose()  # migrate once, before any worker starts
     if concurrency == 1:
-        run_worker(settings, batch, until_idle, poll)
+        events, renders = run_worker(settings, batch, until_idle, poll)
+        if until_idle:
+            console.print(f"nothing left to do: {events} events processed, {renders} documents rendered")
     else:
         restarts = run_pool(settings, concurrency, batch, until_idle, poll)
         if restarts:
