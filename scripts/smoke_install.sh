@@ -27,7 +27,8 @@ cleanup() {
   rm -rf "$scratch"
 }
 trap cleanup EXIT
-step() { echo "smoke: $*" >&2; }
+started=$SECONDS
+step() { echo "smoke: [$((SECONDS - started)) s] $*" >&2; }
 
 # The build runs on a copy, so that it leaves no build/ or *.egg-info in the working tree.
 step "building the wheel"
@@ -98,10 +99,21 @@ token="$(mandat keys create --role operator --name smoke | tail -1)"
 port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 mandat serve --host 127.0.0.1 --port "$port" --poll 0.2 > "$scratch/serve.log" 2>&1 &
 server=$!
-"$py" - "http://127.0.0.1:$port" "$token" "$repo/docs/example-order.paid.json" "$scratch/invoice.pdf" <<'EOF' || { cat "$scratch/serve.log" >&2; exit 1; }
-import json, sys, time, urllib.error, urllib.request
+"$py" - "http://127.0.0.1:$port" "$token" "$repo/docs/example-order.paid.json" "$scratch/invoice.pdf" "$server" <<'EOF' || { cat "$scratch/serve.log" >&2; exit 1; }
+import json, os, sys, time, urllib.error, urllib.request
 
-base, token, event_file, pdf_out = sys.argv[1:]
+base, token, event_file, pdf_out, pid = sys.argv[1:]
+
+
+def server_alive() -> bool:
+    """False once `mandat serve` has exited (a zombie until the shell reaps it): no point waiting then."""
+    if not os.path.isdir("/proc/self"):
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 auth = {"Authorization": f"Bearer {token}"}
 
 def call(path, data=None, headers=None):
@@ -120,6 +132,8 @@ while True:
             break
     except OSError:
         pass
+    if not server_alive():
+        sys.exit("smoke: mandat serve exited before answering /health; its output:")
     if time.monotonic() > deadline:
         sys.exit("smoke: /health did not answer within 60 s")
     time.sleep(0.2)

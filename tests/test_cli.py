@@ -324,3 +324,35 @@ def test_worker_until_idle_processes_the_queue_and_says_so(tmp_path: Path) -> No
     assert "nothing left to do: 2 events processed, 2 documents rendered" in out
     assert "PDF " in run("show", "F-ABJ-000002", "--home", home)
     assert "audit passed" in run("audit", "--home", home)
+
+
+def test_s3_blob_url_without_boto3_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "boto3", None)  # a plain install: no [s3] extra
+    line = fails("audit", "--home", str(tmp_path / "data"), env={"MANDAT_BLOB_URL": "s3://invoices/prod"})
+    assert "MANDAT_BLOB_URL=s3://invoices/prod" in line
+    assert "pip install 'mandat[s3]'" in line
+    assert "expected s3://bucket/prefix" in fails("audit", "--home", str(tmp_path), env={"MANDAT_BLOB_URL": "s3://"})
+
+
+def test_text_from_events_prints_verbatim(tmp_path: Path) -> None:
+    """Brackets in a description are text, not rich markup: "[/]" used to raise MarkupError in `show`."""
+    home = str(tmp_path / "data")
+    run("sellers", "import", str(_sellers_file(tmp_path)), "--home", home)
+    description = "Terreau [/] universel [bold]40 L[/bold] [red]"
+    event = order(
+        lines=[
+            {
+                "sku": "ABJ-COMPOST-40",
+                "description": description,
+                "quantity": "1",
+                "unit_price": "8.90",
+                "tax_category": "standard",
+            }
+        ]
+    )
+    events = tmp_path / "orders.jsonl"
+    events.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    run("ingest", str(events), "--home", home)
+    assert description in run("show", "F-ABJ-000001", "--home", home)

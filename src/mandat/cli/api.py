@@ -91,12 +91,12 @@ def keys_create(
     from mandat.api.auth import ROLES, create_key
 
     if role not in ROLES:
-        console.print(f"[red]role must be one of {', '.join(ROLES)}[/red]")
+        console.print(f"role must be one of {', '.join(ROLES)}", style="red")
         raise typer.Exit(2)
     try:
         row, token = create_key(_open(home), name or f"{role} key", role, seller)
     except (ValueError, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(str(exc), style="red")
         raise typer.Exit(2) from exc
     console.print(f"key {row.id} ({row.role}{' for ' + row.seller_id if row.seller_id else ''}); token, shown once:")
     # Plain print: rich would wrap or style the token.
@@ -127,7 +127,7 @@ def keys_revoke(key_id: str, home: HomeOpt = None) -> None:
     with service.engine.begin() as conn:
         found = arepo.revoke_key(conn, key_id)
     if not found:
-        console.print(f"[red]no key {key_id}[/red]")
+        console.print(f"no key {key_id}", style="red")
         raise typer.Exit(1)
     console.print(f"key {key_id} revoked")
 

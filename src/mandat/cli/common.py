@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
@@ -27,7 +28,9 @@ CONFIG_ERROR = 2
 def make_console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     wide = not stream.isatty() and not os.environ.get("COLUMNS")
-    return Console(stderr=stderr, width=_NOT_A_TERMINAL_WIDTH if wide else None)
+    # markup=False: descriptions, names and reasons come from events; "[/]" in one must print as is,
+    # not raise rich's MarkupError. Colour goes through style= and Text instead.
+    return Console(stderr=stderr, width=_NOT_A_TERMINAL_WIDTH if wide else None, markup=False)
 
 
 console = make_console()
@@ -38,7 +41,7 @@ HomeOpt = Annotated[Path | None, typer.Option("--home", help="data folder (defau
 
 def fail(message: str, code: int = CONFIG_ERROR) -> NoReturn:
     """One line on stderr, then exit: for problems the user fixes (configuration, input files)."""
-    err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    err_console.print(Text.assemble(("error:", "red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
+from rich.text import Text
 
 from mandat.cli.common import HomeOpt, console, json_lines, open_service, read_text, settings_from_env
 from mandat.domain.documents import Document
@@ -113,7 +114,7 @@ def sellers_import(file: Path, home: HomeOpt = None) -> None:
     try:
         sellers = read_sellers(file)
     except (ValueError, KeyError) as exc:
-        console.print(f"[red]not imported:[/red] {exc}")
+        console.print(f"not imported: {exc}", style="red")
         raise typer.Exit(2) from exc
     created, updated = _open(home).save_sellers(sellers)
     console.print(f"{created} sellers created, {updated} updated")
@@ -236,15 +237,17 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
         doc = repo.get_document(conn, number=number) or repo.get_document(conn, doc_id=number)
         rows = [r for r in repo.document_rows(conn, doc.seller_id) if r.id == doc.id] if doc else []
     if doc is None:
-        console.print(f"[red]no document numbered {number}[/red] (numbers are unique per seller; try the id)")
+        console.print(f"no document numbered {number} (numbers are unique per seller; try the id)", style="red")
         raise typer.Exit(1)
     if as_json:
         sys.stdout.write(doc.model_dump_json(indent=2) + "\n")
         return
     t = doc.totals
     console.print(
-        f"[bold]{'Facture' if doc.kind == 'invoice' else 'Avoir'} {doc.number}[/bold] "
-        f"issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}"
+        Text.assemble(
+            (f"{'Facture' if doc.kind == 'invoice' else 'Avoir'} {doc.number}", "bold"),
+            f" issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}",
+        )
     )
     console.print(f"seller {doc.seller.name} ({doc.seller_id}), buyer {doc.buyer.name}, order {doc.order_id}")
     if doc.corrects is not None:
@@ -307,7 +310,7 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
             str(len(s.duplicates)),
             str(len(s.backwards)),
             "ok" if not s.chain_breaks else str(len(s.chain_breaks)),
-            "[green]ok[/green]" if s.ok else f"[red]{s.head_mismatch or 'FAIL'}[/red]",
+            Text("ok", style="green") if s.ok else Text(s.head_mismatch or "FAIL", style="red"),
         )
     console.print(table)
     console.print(
@@ -319,10 +322,10 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
         f"{len(report.credit_problems)} credited beyond the invoice or inconsistent"
     )
     for problem in report.file_problems[:20] + report.inbox_problems[:20] + report.credit_problems[:20]:
-        console.print(f"[red]{problem}[/red]")
+        console.print(str(problem), style="red")
     if not report.ok:
         raise typer.Exit(1)
-    console.print("[green]audit passed[/green]")
+    console.print("audit passed", style="green")
 
 
 class InboxStatus(StrEnum):
@@ -395,7 +398,7 @@ def replay(
     service = _open(home)
     text = read_text(payload, "payload") if payload else None
     if not service.replay(event_id, text):
-        console.print(f"[red]{event_id} is not rejected, failed or waiting[/red]")
+        console.print(f"{event_id} is not rejected, failed or waiting", style="red")
         raise typer.Exit(1)
     run_until_idle(service)
     from mandat.store import repository as repo
