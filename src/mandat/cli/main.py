@@ -128,8 +128,9 @@ def sellers_list(home: HomeOpt = None) -> None:
     service = _open(home)
     with service.engine.connect() as conn:
         sellers = repo.list_sellers(conn)
-    whole = Column("id", no_wrap=True)
-    table = Table(whole, "code", "name", "SIREN", Column("VAT id", no_wrap=True), "regime", "mandate")
+    table = Table(
+        Column("id", no_wrap=True), "code", "name", "SIREN", Column("VAT id", no_wrap=True), "regime", "mandate"
+    )
     for s in sellers:
         mandate = f"{s.mandate.version} {s.mandate.status}" if s.mandate else "none"
         table.add_row(s.id, s.code, s.legal_name, s.siren or "", s.vat_id or "", s.vat_regime, mandate)
