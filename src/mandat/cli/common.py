@@ -18,8 +18,8 @@ from rich.text import Text
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
 
-# Piped or redirected, rich would squeeze tables into 80 columns and cut ids in pieces; a line per row
-# is what grep and a log want. COLUMNS still wins when set.
+# Piped or redirected, rich would squeeze tables into 80 columns (or $COLUMNS, which some shells and
+# test runners export) and cut ids in pieces; a line per row is what grep and a log want.
 _NOT_A_TERMINAL_WIDTH = 10_000
 
 CONFIG_ERROR = 2
@@ -27,10 +27,9 @@ CONFIG_ERROR = 2
 
 def make_console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
-    wide = not stream.isatty() and not os.environ.get("COLUMNS")
     # markup=False: descriptions, names and reasons come from events; "[/]" in one must print as is,
     # not raise rich's MarkupError. Colour goes through style= and Text instead.
-    return Console(stderr=stderr, width=_NOT_A_TERMINAL_WIDTH if wide else None, markup=False)
+    return Console(stderr=stderr, width=None if stream.isatty() else _NOT_A_TERMINAL_WIDTH, markup=False)
 
 
 console = make_console()
