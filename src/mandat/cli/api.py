@@ -11,23 +11,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Column, Table
 
+from mandat.cli.common import HomeOpt, console, fail, open_service
 from mandat.service.app import Mandat
-from mandat.service.config import Settings
 
-keys_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
-webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True)
-console = Console()
-
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")]
+# Plain help, as in cli/main.py: no "<bool>" after flags.
+keys_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True, rich_markup_mode=None)
+webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True, rich_markup_mode=None)
 
 
 def _open(home: Path | None) -> Mandat:
-    service = Mandat.open(Settings.from_env(home))
-    service.migrate()
-    return service
+    return open_service(home)
 
 
 def serve(
@@ -47,7 +42,11 @@ def serve(
     from mandat.api.webhooks import Dispatcher
 
     service = _open(home)
-    app = create_app(service)
+    try:
+        app = create_app(service)
+    except ValueError as exc:  # MANDAT_SECRET_KEY too short, and the like: configuration, not a crash
+        service.engine.dispose()
+        fail(str(exc))
     stop = threading.Event()
     threads: list[threading.Thread] = []
     if worker:
@@ -92,12 +91,12 @@ def keys_create(
     from mandat.api.auth import ROLES, create_key
 
     if role not in ROLES:
-        console.print(f"[red]role must be one of {', '.join(ROLES)}[/red]")
+        console.print(f"role must be one of {', '.join(ROLES)}", style="red")
         raise typer.Exit(2)
     try:
         row, token = create_key(_open(home), name or f"{role} key", role, seller)
     except (ValueError, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(str(exc), style="red")
         raise typer.Exit(2) from exc
     console.print(f"key {row.id} ({row.role}{' for ' + row.seller_id if row.seller_id else ''}); token, shown once:")
     # Plain print: rich would wrap or style the token.
@@ -128,7 +127,7 @@ def keys_revoke(key_id: str, home: HomeOpt = None) -> None:
     with service.engine.begin() as conn:
         found = arepo.revoke_key(conn, key_id)
     if not found:
-        console.print(f"[red]no key {key_id}[/red]")
+        console.print(f"no key {key_id}", style="red")
         raise typer.Exit(1)
     console.print(f"key {key_id} revoked")
 

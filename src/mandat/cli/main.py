@@ -6,35 +6,54 @@ import csv
 import json
 import sys
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
 
+from mandat.cli.common import HomeOpt, console, json_lines, open_service, read_text, settings_from_env
 from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
 from mandat.service.app import Mandat, ReplayRefused
-from mandat.service.config import Settings
 
-app = typer.Typer(help="Invoices and credit notes issued on behalf of marketplace sellers.", no_args_is_help=True)
-sellers_app = typer.Typer(help="The seller registry.", no_args_is_help=True)
-events_app = typer.Typer(help="Received events (the inbox).", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+# rich_markup_mode=None: typer's rich help prints a "<bool>" type after every flag (--json, --help...),
+# which reads as if the flag wanted a value; click's plain help lists flags as flags.
+app = typer.Typer(
+    help="Invoices and credit notes issued on behalf of marketplace sellers.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+sellers_app = typer.Typer(help="The seller registry.", no_args_is_help=True, rich_markup_mode=None)
+events_app = typer.Typer(help="Received events (the inbox).", no_args_is_help=True, rich_markup_mode=None)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(sellers_app, name="sellers")
 app.add_typer(events_app, name="events")
 app.add_typer(db_app, name="db")
-console = Console()
 
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="data folder (default $MANDAT_HOME or ./mandat-data)")]
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"mandat {version('mandat')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", help="print the version and exit", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Invoices and credit notes issued on behalf of marketplace sellers."""
 
 
 def _open(home: Path | None) -> Mandat:
-    service = Mandat.open(Settings.from_env(home))
-    service.migrate()
-    return service
+    return open_service(home)
 
 
 def _progress() -> Progress:
@@ -51,22 +70,17 @@ def _progress() -> Progress:
 @db_app.command("upgrade")
 def db_upgrade(home: HomeOpt = None) -> None:
     """Create or upgrade the schema (SQLite or PostgreSQL, from MANDAT_DATABASE_URL)."""
-    service = Mandat.open(Settings.from_env(home))
-    service.migrate()
+    service = open_service(home)
     console.print(f"schema up to date on {service.engine.url.render_as_string(hide_password=True)}")
 
 
 def read_sellers(path: Path) -> list[Seller]:
     """JSON (a list or one object per line) or CSV with flat columns (address_line1, mandate_version, ...)."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "sellers file")
     if path.suffix.lower() == ".csv":
         return [Seller.model_validate(_seller_from_csv(row)) for row in csv.DictReader(text.splitlines())]
     stripped = text.lstrip()
-    items: list[Any] = (
-        json.loads(text)
-        if stripped.startswith("[")
-        else [json.loads(line) for line in text.splitlines() if line.strip()]
-    )
+    items: list[Any] = json.loads(text) if stripped.startswith("[") else [json.loads(line) for line in json_lines(text)]
     return [Seller.model_validate(item) for item in items]
 
 
@@ -100,7 +114,7 @@ def sellers_import(file: Path, home: HomeOpt = None) -> None:
     try:
         sellers = read_sellers(file)
     except (ValueError, KeyError) as exc:
-        console.print(f"[red]not imported:[/red] {exc}")
+        console.print(f"not imported: {exc}", style="red")
         raise typer.Exit(2) from exc
     created, updated = _open(home).save_sellers(sellers)
     console.print(f"{created} sellers created, {updated} updated")
@@ -114,7 +128,9 @@ def sellers_list(home: HomeOpt = None) -> None:
     service = _open(home)
     with service.engine.connect() as conn:
         sellers = repo.list_sellers(conn)
-    table = Table("id", "code", "name", "SIREN", "VAT id", "regime", "mandate")
+    table = Table(
+        Column("id", no_wrap=True), "code", "name", "SIREN", Column("VAT id", no_wrap=True), "regime", "mandate"
+    )
     for s in sellers:
         mandate = f"{s.mandate.version} {s.mandate.status}" if s.mandate else "none"
         table.add_row(s.id, s.code, s.legal_name, s.siren or "", s.vat_id or "", s.vat_regime, mandate)
@@ -129,14 +145,14 @@ def ingest(
 ) -> None:
     """Accept events from a JSON-lines file (one event per line), then issue them."""
     service = _open(home)
-    lines = [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines = json_lines(read_text(file, "events file"))
     counts = accept_lines(service, lines)
     console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
     if process:
         before = documents_count(service)
         started = time.perf_counter()
         run_until_idle(service)
-        summary(service, time.perf_counter() - started, documents_count(service) - before)
+        summary(service, time.perf_counter() - started, documents_count(service) - before, counts)
 
 
 def accept_lines(service: Mandat, lines: list[str]) -> dict[str, int]:
@@ -151,24 +167,43 @@ def accept_lines(service: Mandat, lines: list[str]) -> dict[str, int]:
 
 
 def run_until_idle(service: Mandat, batch: int = 100) -> None:
+    """Issue and render until nothing is due, with a bar for each.
+
+    The issue bar counts distinct events: a refund that overtook its order is claimed once to wait
+    and once more when its invoice exists, and counting both ran the bar past its total. The render
+    bar's total is what has been rendered plus what is still queued, so it grows with the issuing
+    and ends at 100 % once every document is rendered.
+    """
     from mandat.store import repository as repo
 
     with service.engine.connect() as conn:
         todo = repo.count_inbox_by_status(conn).get("pending", 0)
+    seen: set[int] = set()
     with _progress() as progress:
         issue = progress.add_task("issue", total=todo)
-        render = progress.add_task("render", total=None)
+        render = progress.add_task("render", total=_renders_queued(service))
         rendered = 0
         while True:
             ids = service.claim(batch)
             for row_id in ids:
                 service.process(row_id)
-                progress.advance(issue)
+                seen.add(row_id)
+            progress.update(issue, completed=len(seen), total=max(todo, len(seen)))
             n = service.render_pending(batch)
             rendered += n
-            progress.update(render, completed=rendered, total=max(rendered, 1))
+            progress.update(render, completed=rendered, total=rendered + _renders_queued(service))
             if not ids and not n:
                 break
+
+
+def _renders_queued(service: Mandat) -> int:
+    import sqlalchemy as sa
+
+    from mandat.store.schema import outbox
+
+    query = sa.select(sa.func.count()).where(outbox.c.task == "render", outbox.c.status == "pending")
+    with service.reader.connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 @app.command()
@@ -198,10 +233,12 @@ def worker(
     """Claim pending events, issue them, render documents; SIGTERM/SIGINT stop cleanly after the batch."""
     from mandat.service.worker import run_pool, run_worker
 
-    settings = Settings.from_env(home)
+    settings = settings_from_env(home)
     _open(home).engine.dispose()  # migrate once, before any worker starts
     if concurrency == 1:
-        run_worker(settings, batch, until_idle, poll)
+        events, renders = run_worker(settings, batch, until_idle, poll)
+        if until_idle:
+            console.print(f"nothing left to do: {events} events processed, {renders} documents rendered")
     else:
         restarts = run_pool(settings, concurrency, batch, until_idle, poll)
         if restarts:
@@ -218,15 +255,17 @@ def show(number: str, home: HomeOpt = None, as_json: Annotated[bool, typer.Optio
         doc = repo.get_document(conn, number=number) or repo.get_document(conn, doc_id=number)
         rows = [r for r in repo.document_rows(conn, doc.seller_id) if r.id == doc.id] if doc else []
     if doc is None:
-        console.print(f"[red]no document numbered {number}[/red] (numbers are unique per seller; try the id)")
+        console.print(f"no document numbered {number} (numbers are unique per seller; try the id)", style="red")
         raise typer.Exit(1)
     if as_json:
         sys.stdout.write(doc.model_dump_json(indent=2) + "\n")
         return
     t = doc.totals
     console.print(
-        f"[bold]{'Facture' if doc.kind == 'invoice' else 'Avoir'} {doc.number}[/bold] "
-        f"issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}"
+        Text.assemble(
+            (f"{'Facture' if doc.kind == 'invoice' else 'Avoir'} {doc.number}", "bold"),
+            f" issued {doc.issue_date} ({doc.issued_at.isoformat()}) — id {doc.id}",
+        )
     )
     console.print(f"seller {doc.seller.name} ({doc.seller_id}), buyer {doc.buyer.name}, order {doc.order_id}")
     if doc.corrects is not None:
@@ -289,7 +328,7 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
             str(len(s.duplicates)),
             str(len(s.backwards)),
             "ok" if not s.chain_breaks else str(len(s.chain_breaks)),
-            "[green]ok[/green]" if s.ok else f"[red]{s.head_mismatch or 'FAIL'}[/red]",
+            Text("ok", style="green") if s.ok else Text(s.head_mismatch or "FAIL", style="red"),
         )
     console.print(table)
     console.print(
@@ -302,33 +341,78 @@ def audit(home: HomeOpt = None, files: Annotated[bool, typer.Option(help="verify
     )
     problems = report.file_problems[:20] + report.render_problems[:20]
     for problem in problems + report.inbox_problems[:20] + report.credit_problems[:20]:
-        console.print(f"[red]{problem}[/red]")
+        console.print(str(problem), style="red")
     if not report.ok:
         raise typer.Exit(1)
-    console.print("[green]audit passed[/green]")
+    console.print("audit passed", style="green")
+
+
+class InboxStatus(StrEnum):
+    """Where a received event stands (the inbox's status column)."""
+
+    pending = "pending"
+    processing = "processing"
+    issued = "issued"
+    duplicate = "duplicate"
+    rejected = "rejected"
+    waiting = "waiting"
+    failed = "failed"
+    cancelled = "cancelled"
+    render_failed = "render_failed"
 
 
 @events_app.command("list")
 def events_list(
     home: HomeOpt = None,
     status: Annotated[
-        str | None,
-        typer.Option(help="pending, issued, duplicate, rejected, waiting, failed, cancelled, render_failed"),
+        InboxStatus | None,
+        typer.Option(help="only events in this status (render_failed: issued, but its document has no file)"),
     ] = None,
-    limit: int = 50,
+    limit: Annotated[int, typer.Option(help="at most this many events, oldest first", min=1)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON objects, with the payload as received")] = False,
 ) -> None:
     """List received events, e.g. the rejected ones with their reasons."""
     from mandat.store import repository as repo
 
     service = _open(home)
     with service.engine.connect() as conn:
-        rows = repo.list_inbox(conn, status, limit)
-    table = Table("event", "type", "seller", "order", "status", "reason")
+        rows = repo.list_inbox(conn, status.value if status else None, limit)
+    if as_json:
+        items = [
+            {
+                "event_id": r.event_id,
+                "type": r.event_type,
+                "seller_id": r.seller_id,
+                "order_id": r.order_id,
+                "status": r.status,
+                "reason_code": r.reason_code,
+                "reason": r.reason,
+                "attempts": r.attempts,
+                "document_id": r.document_id,
+                "render_status": r.render_status,
+                "render_error": r.render_error,
+                "received_at": r.received_at.isoformat(),
+                "updated_at": r.updated_at.isoformat(),
+                "payload": r.payload,
+            }
+            for r in rows
+        ]
+        sys.stdout.write(json.dumps(items, indent=2, ensure_ascii=False) + "\n")
+        return
+    # Ids are what an operator copies into `mandat replay`: never cut or wrapped.
+    table = Table(
+        Column("event", no_wrap=True),
+        "type",
+        Column("seller", no_wrap=True),
+        Column("order", no_wrap=True),
+        "status",
+        "reason",
+    )
     for r in rows:
-        status, reason = r.status, r.reason or ""
+        shown, reason = r.status, r.reason or ""
         if r.render_status == "failed":  # issued, but its document has no file: `mandat render --retry-failed`
-            status, reason = f"{status}, render failed", f"render: {r.render_error}"
-        table.add_row(r.event_id, r.event_type, r.seller_id or "", r.order_id or "", status, reason)
+            shown, reason = f"{shown}, render failed", f"render: {r.render_error}"
+        table.add_row(r.event_id, r.event_type, r.seller_id or "", r.order_id or "", shown, reason)
     console.print(table)
 
 
@@ -340,14 +424,14 @@ def replay(
 ) -> None:
     """Put a rejected, failed or waiting event back in the queue, after its cause was fixed."""
     service = _open(home)
-    text = payload.read_text(encoding="utf-8") if payload else None
+    text = read_text(payload, "payload") if payload else None
     try:
         replayed = service.replay(event_id, text)
     except ReplayRefused as exc:
-        console.print(f"[red]not replayed:[/red] {exc}")
+        console.print(f"not replayed: {exc}", style="red")
         raise typer.Exit(1) from exc
     if not replayed:
-        console.print(f"[red]{event_id} is not rejected, failed or waiting[/red]")
+        console.print(f"{event_id} is not rejected, failed or waiting", style="red")
         raise typer.Exit(1)
     run_until_idle(service)
     from mandat.store import repository as repo
@@ -373,14 +457,22 @@ def demo(
     service.save_sellers(sellers)
     run = time.strftime("%Y%m%d%H%M%S")
     events = generate(sellers, orders, seed, run)
+    # The sample files are written out so that the "Use it" commands can be tried on them too.
+    sellers_file = service.settings.home / "demo-sellers.json"
+    sellers_file.write_text(
+        json.dumps([s.model_dump(mode="json", exclude_none=True) for s in sellers], indent=2, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
     events_file = service.settings.home / f"demo-events-{run}.jsonl"
     events_file.write_text("\n".join(events) + "\n", encoding="utf-8")
-    console.print(f"{len(sellers)} sellers, {len(events)} event deliveries written to {events_file}")
-    accept_lines(service, events)
+    console.print(f"sample sellers ({len(sellers)}):        {sellers_file}")
+    console.print(f"sample events ({len(events)} deliveries): {events_file}")
+    accepted = accept_lines(service, events)
     before = documents_count(service)
     started = time.perf_counter()
     run_until_idle(service)
-    summary(service, time.perf_counter() - started, documents_count(service) - before)
+    summary(service, time.perf_counter() - started, documents_count(service) - before, accepted)
 
 
 def documents_count(service: Mandat) -> int:
@@ -390,8 +482,12 @@ def documents_count(service: Mandat) -> int:
         return sum(1 for _ in repo.document_rows(conn))
 
 
-def summary(service: Mandat, seconds: float, issued_now: int = 0) -> None:
-    """Outcome of every event received so far; the rate counts the documents of this run only."""
+def summary(service: Mandat, seconds: float, issued_now: int = 0, accepted: dict[str, int] | None = None) -> None:
+    """Outcome of every event received so far; the rate counts the documents of this run only.
+
+    ``accepted``: the answers of this run's deliveries, to account for the redeliveries that never
+    became an event of their own.
+    """
     from mandat.store import repository as repo
 
     with service.engine.connect() as conn:
@@ -400,9 +496,15 @@ def summary(service: Mandat, seconds: float, issued_now: int = 0) -> None:
         docs = list(repo.document_rows(conn))
         sample = next((d for d in reversed(docs) if d.kind == "credit_note"), docs[-1] if docs else None)
     table = Table("outcome", "events", title="mandat — events and documents")
+    redelivered = (accepted or {}).get("duplicate", 0)
+    if accepted:
+        table.add_row("deliveries received (this run)", str(sum(accepted.values())))
+        table.add_row("  redelivered (same event id)", str(redelivered))
+    table.add_row("events stored (all runs)", str(sum(statuses.values())))
+    labels = {"duplicate": "duplicate (same order, new id)"}
     for status in ("issued", "duplicate", "cancelled", "rejected", "waiting", "failed", "pending", "processing"):
         if statuses.get(status):
-            table.add_row(status, str(statuses[status]))
+            table.add_row(labels.get(status, status), str(statuses[status]))
     for code, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
         table.add_row(f"  rejected: {code}", str(n))
     table.add_row("documents stored", str(len(docs)))
@@ -414,6 +516,12 @@ def summary(service: Mandat, seconds: float, issued_now: int = 0) -> None:
         table.add_row("documents this run", str(issued_now))
         table.add_row("documents / s", f"{issued_now / seconds:.0f}")
     console.print(table)
+    if redelivered or statuses.get("duplicate"):
+        # The demo sends these on purpose: a marketplace queue delivers at least once, and producers re-send.
+        console.print(
+            "redeliveries: an event delivered again with the same id is acknowledged and ignored; an order "
+            "re-sent under a new id is stored as a duplicate of the first. Neither gives a second document."
+        )
     console.print(f"documents: {service.settings.blob_url}")
     console.print(f"database:  {service.engine.url.render_as_string(hide_password=True)}")
     if sample is not None and sample.pdf_key:

@@ -23,6 +23,12 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from lxml import etree
 
+# Only tests and benchmarks validate; a plain install has none of these. Say which extra to install
+# (find_spec does not import them, so this check stays free).
+_MISSING = [name for name in ("lxml", "saxonche", "facturx") if importlib.util.find_spec(name) is None]
+if _MISSING:
+    raise ImportError(f"mandat.render.validate needs {', '.join(_MISSING)}: pip install 'mandat[validate]'")
+
 Rules = Literal["en16931", "br-fr"]
 
 STYLESHEETS: dict[str, str] = {

@@ -1,5 +1,7 @@
 """Settings from the environment, with an embedded default under one data folder.
 
+Every MANDAT_* variable, these and the others, is described in docs/configuration.md.
+
 MANDAT_HOME          data folder (default ./mandat-data): SQLite file and documents/
 MANDAT_DATABASE_URL  e.g. postgresql+psycopg://user@host/db (default: SQLite in MANDAT_HOME)
 MANDAT_BLOB_URL      e.g. s3://bucket/prefix (default: MANDAT_HOME/documents)
@@ -30,5 +32,18 @@ class Settings:
             database_url=os.environ.get("MANDAT_DATABASE_URL") or f"sqlite:///{base / 'mandat.db'}",
             blob_url=os.environ.get("MANDAT_BLOB_URL") or str(base / "documents"),
             database_schema=os.environ.get("MANDAT_DATABASE_SCHEMA") or None,
-            lease_seconds=float(os.environ.get("MANDAT_LEASE_SECONDS") or 60),
+            lease_seconds=_seconds("MANDAT_LEASE_SECONDS", 60.0),
         )
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name) or ""
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{name} must be a positive number of seconds, got {raw!r}")
+    return value

@@ -16,7 +16,8 @@ from types import FrameType
 from mandat.service.config import Settings
 
 
-def run_worker(settings: Settings, batch: int = 50, until_idle: bool = False, poll: float = 1.0) -> None:
+def run_worker(settings: Settings, batch: int = 50, until_idle: bool = False, poll: float = 1.0) -> tuple[int, int]:
+    """Work until stopped (or idle); returns (events claimed, documents rendered)."""
     from mandat.service.app import Mandat
 
     service = Mandat.open(settings)
@@ -28,15 +29,19 @@ def run_worker(settings: Settings, batch: int = 50, until_idle: bool = False, po
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    total_events = total_renders = 0
     try:
         while not stopping:
             events, renders = service.work_once(batch)
+            total_events += events
+            total_renders += renders
             if not events and not renders:
                 if until_idle:
                     break
                 time.sleep(poll)
     finally:
         service.engine.dispose()
+    return total_events, total_renders
 
 
 def run_pool(settings: Settings, concurrency: int, batch: int = 50, until_idle: bool = False, poll: float = 1.0) -> int:

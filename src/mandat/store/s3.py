@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,8 @@ class S3BlobStore:
     ) -> None:
         if not bucket:
             raise ValueError("S3 blob store needs a bucket name")
+        if importlib.util.find_spec("boto3") is None:  # found without importing it (cold starts)
+            raise RuntimeError("an s3:// MANDAT_BLOB_URL needs boto3: pip install 'mandat[s3]'")
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self._endpoint_url = endpoint_url
