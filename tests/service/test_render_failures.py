@@ -117,3 +117,29 @@ def test_audit_does_not_pass_while_a_document_waits_for_its_file(backend: Mandat
         conn.execute(outbox.update().values(available_at=repo.utcnow()))
     drain(backend)
     assert audit(backend.engine, backend.blobs).ok
+
+
+def test_a_render_whose_worker_dies_every_time_is_given_up(backend: Mandat, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record that kills its renderer (out of memory, SIGKILL) never reaches the error handler: each
+    new worker re-claims it when the lease runs out. Past the limit the claim itself gives it up, without
+    rendering it again, and the operator sees it like any other failed render."""
+
+    def killed(doc: Document) -> NoReturn:
+        raise SystemExit("killed")  # not an Exception: nothing in mandat catches it, like a real death
+
+    monkeypatch.setattr("mandat.render.document.render_document", killed)
+    backend.accept(json.dumps(order()))
+    with pytest.raises(SystemExit):
+        drain(backend)  # the first render, right after issuing, dies too
+    for _ in range(MAX_RENDER_ATTEMPTS):  # each claim "dies": the lease runs out, the next worker claims
+        with backend.engine.begin() as conn:
+            conn.execute(outbox.update().values(available_at=repo.utcnow() - timedelta(seconds=1)))
+        with pytest.raises(SystemExit):
+            backend.render_pending(10)
+    assert render_task(backend)[:2] == ("pending", MAX_RENDER_ATTEMPTS)
+    with backend.engine.begin() as conn:
+        conn.execute(outbox.update().values(available_at=repo.utcnow() - timedelta(seconds=1)))
+    assert backend.render_pending(10) == 1  # claimed once more, and given up without rendering
+    assert render_task(backend)[0] == "failed"
+    with backend.engine.connect() as conn:
+        assert conn.execute(sa.select(documents.c.render_status)).scalar_one() == "failed"

@@ -374,10 +374,18 @@ class Mandat:
             claimed = repo.claim_outbox(conn, "render", limit, self.lease)
         if not claimed:
             return 0
+        handled = len(claimed)
+        # A task claimed more often than the limit never reached ``mark_render_error``: the process
+        # rendering it died each time (killed, out of memory). Give it up instead of dying again.
+        for _, doc_id, attempts in claimed:
+            if attempts > MAX_RENDER_ATTEMPTS:
+                with self.engine.begin() as conn:
+                    repo.fail_render(conn, doc_id, f"given up after {attempts - 1} attempts that never finished")
+        claimed = [c for c in claimed if c[2] <= MAX_RENDER_ATTEMPTS]
         with self.reader.connect() as conn:
-            data = repo.documents_data(conn, [doc_id for _, doc_id in claimed])
+            data = repo.documents_data(conn, [doc_id for _, doc_id, _ in claimed])
         docs = []
-        for _, doc_id in claimed:
+        for _, doc_id, _ in claimed:
             try:
                 docs.append(repo.document_from_row(data[doc_id]))
             except Exception as exc:  # a record that does not parse is for an operator, not a crash loop
@@ -385,7 +393,7 @@ class Mandat:
                 with self.engine.begin() as conn:
                     repo.fail_render(conn, doc_id, f"unreadable record: {type(exc).__name__}: {exc}")
         self.render_documents(docs)
-        return len(claimed)
+        return handled
 
     def render_documents(self, docs: list[Document]) -> None:
         """Render committed records, store the files (write-once, durable), then record them: one commit.

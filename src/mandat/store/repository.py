@@ -882,7 +882,8 @@ def document_data(conn: Connection, doc_id: str) -> str:
 # --- outbox ----------------------------------------------------------------------------------
 
 
-def claim_outbox(conn: Connection, task: str, limit: int, lease: timedelta) -> list[tuple[int, str]]:
+def claim_outbox(conn: Connection, task: str, limit: int, lease: timedelta) -> list[tuple[int, str, int]]:
+    """Claim due tasks for one lease: (task id, document id, attempts including this one)."""
     now = utcnow()
     runnable = (
         sa.select(outbox.c.id)
@@ -896,9 +897,9 @@ def claim_outbox(conn: Connection, task: str, limit: int, lease: timedelta) -> l
         outbox.update()
         .where(outbox.c.id.in_(runnable.scalar_subquery()))
         .values(available_at=now + lease, attempts=outbox.c.attempts + 1)
-        .returning(outbox.c.id, outbox.c.document_id)
+        .returning(outbox.c.id, outbox.c.document_id, outbox.c.attempts)
     )
-    return sorted((r.id, r.document_id) for r in conn.execute(stmt))
+    return sorted((r.id, r.document_id, r.attempts) for r in conn.execute(stmt))
 
 
 def mark_rendered_many(conn: Connection, rendered: Sequence[tuple[str, tuple[str, str], tuple[str, str]]]) -> None:
@@ -1006,18 +1007,6 @@ def render_failures(conn: Connection, seller_id: str | None = None) -> dict[str,
 
 def documents_data(conn: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
     return dict(conn.execute(sa.select(documents.c.id, documents.c.data).where(documents.c.id.in_(doc_ids))).all())
-
-
-def mark_outbox_error(conn: Connection, outbox_id: int, error: str, retry_after: timedelta, give_up: bool) -> None:
-    conn.execute(
-        outbox.update()
-        .where(outbox.c.id == outbox_id)
-        .values(
-            status="failed" if give_up else "pending",
-            last_error=error[:2000],
-            available_at=utcnow() + retry_after,
-        )
-    )
 
 
 def pending_outbox(conn: Connection) -> int:
