@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
         prof = profile.run(200 if quick else 1000, pg_url, log)
         out["profile"] = prof
+        args.profile_out.parent.mkdir(parents=True, exist_ok=True)
         args.profile_out.write_text(profile.markdown(prof, fsync_ms, command, when), encoding="utf-8")
         log(f"wrote {args.profile_out}")
 
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
     elapsed = time.perf_counter() - started
     text = results_markdown(out, info, fsync_ms, command, when, elapsed, problems, pg_down, SOURCE, quick)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print()
     print(text)
