@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,25 +13,16 @@ from mandat.domain.credit import Credited, CreditRequest, plan_credit, remaining
 from mandat.domain.documents import Document
 from mandat.service.app import Mandat
 from mandat.service.audit import audit
-from mandat.service.config import Settings
 from mandat.store import repository as repo
 from tests.factories import cancellation, order, refund
 from tests.service.test_flow import drain, statuses
 from tests.store.test_postgres import pg  # noqa: F401  (fixture)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Mandat]:
-    """Every scenario on both backends: the embedded default and the real PostgreSQL server."""
-    from mandat.demo.sellers import demo_sellers
-
-    engine = request.getfixturevalue("pg") if request.param == "postgres" else None
-    svc = Mandat(Settings.from_env(tmp_path / "data"), engine=engine)
-    svc.migrate()
-    svc.save_sellers(demo_sellers())
-    yield svc
-    if engine is None:
-        svc.engine.dispose()
+@pytest.fixture
+def service(backend: Mandat) -> Mandat:
+    """Every scenario on both backends (tests/service/conftest.py)."""
+    return backend
 
 
 def invoice_of(svc: Mandat, ref: str = "0001") -> Document:
