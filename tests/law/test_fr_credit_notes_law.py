@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from mandat.domain.credit import Credited
+from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
 from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid, OrderRefunded
 from mandat.rules.credit_note import draft_credit_note
@@ -113,3 +113,12 @@ def test_more_than_invoiced_is_refused() -> None:
     scope = {"kind": "lines", "lines": [{"sku": "SKU-1", "quantity": "4"}]}
     with pytest.raises(Rejected):
         credit(inv, refund(scope=scope, amount="57.60"))
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1"])
+def test_zero_or_negative_quantity_is_refused_by_the_credit_plan_itself(quantity: str) -> None:
+    # Behind the event schema, the plan refuses too: a credit line of no quantity credits nothing.
+    inv = invoice("standard")
+    with pytest.raises(CreditError) as exc:
+        plan_credit(inv, Credited(), CreditRequest(lines={inv.lines[0].id: D(quantity)}))
+    assert exc.value.code == "over_credit"
