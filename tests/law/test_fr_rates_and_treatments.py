@@ -106,6 +106,8 @@ def test_every_category_including_vat(category: str, rate: str, net: str, vat: s
     b = FR_COMPANY if buyer == "business" else None
     d = draft(order("thermoconfort", buyer=b, lines=[line(category, qty="1", price="10.00")]))
     assert figures(d) == (D(net), D(vat), D("10.00"))
+    # An exact net exists, so the trace must not claim the one-cent BR-CO-17 deviation.
+    assert not any("no net amount gives gross" in t for t in d.fields["trace"])
 
 
 @pytest.mark.parametrize(
