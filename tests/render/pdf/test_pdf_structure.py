@@ -252,7 +252,8 @@ def test_attachment_is_an_associated_file(sample: bytes, xml: bytes, created: da
 
 
 def test_facturx_reader_finds_the_xml(sample: bytes, xml: bytes) -> None:
-    facturx = pytest.importorskip("facturx")
+    import facturx  # dev extra: missing means a broken install, which fails rather than skips
+
     filename, found = facturx.get_facturx_xml_from_pdf(io.BytesIO(sample), check_xsd=False)
     assert (filename, found) == ("factur-x.xml", xml)
 
@@ -327,7 +328,8 @@ def _glyph_uses(pdf: pikepdf.Pdf) -> list[tuple[pikepdf.Object, int]]:
 
 def test_no_notdef_and_widths_match_font_programs(sample: bytes) -> None:
     """ISO 19005-3 6.2.11.8 (no .notdef shown) and 6.2.11.5 (/W agrees with the font program)."""
-    ttlib = pytest.importorskip("fontTools.ttLib")
+    from fontTools import ttLib as ttlib
+
     with _open(sample) as pdf:
         uses = _glyph_uses(pdf)
         assert len(uses) > 300
@@ -376,7 +378,8 @@ def test_content_streams_only_hold_expected_operators(sample: bytes) -> None:
 def test_pikepdf_pdfa_validator_approves(
     latin_lines: list[str], injections: list[str], fallback_lines: list[str], xml: bytes
 ) -> None:
-    pdfa = pytest.importorskip("pikepdf.pdfa")  # needs pikepdf[pdfa] (jsonschema, referencing)
+    from pikepdf import pdfa  # dev extra pikepdf[pdfa] (jsonschema, referencing): fails, never skips, without it
+
     pdf = PdfWriter("Facture", "Vendeur", "Facture", "fr-FR", WHEN)
     page = pdf.add_page()
     for i, text in enumerate(latin_lines + injections + fallback_lines + ["tab\tnew\nline nul\x00"]):
@@ -390,7 +393,8 @@ def test_pikepdf_pdfa_validator_approves(
 
 def test_pikepdf_pdfa_validator_only_objects_to_the_facturx_extension_schema(sample: bytes) -> None:
     """pikepdf's allowlist validator knows no XMP extension schema, so fx: is its only finding."""
-    pdfa = pytest.importorskip("pikepdf.pdfa")
+    from pikepdf import pdfa
+
     report = pdfa.validate_written(io.BytesIO(sample), "3b")
     assert report.findings
     for finding in report.findings:
