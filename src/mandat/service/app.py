@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import socket
@@ -604,14 +603,6 @@ def _is_full(data: dict[str, object]) -> bool:
     """A cancellation, or a refund of everything that remains."""
     scope = data.get("refund")
     return data.get("type") == "order.cancelled" or (isinstance(scope, dict) and scope.get("kind") == "full")
-
-
-def _peek(text: str) -> tuple[str, str, str | None, str | None]:
-    """Best-effort identity of a possibly invalid event, so it can be stored and found again."""
-    data: object = None
-    with contextlib.suppress(MalformedJson):
-        data = load_event_json(text)
-    return _identity(text, data)
 
 
 def _identity(text: str, data: object) -> tuple[str, str, str | None, str | None]:

@@ -317,16 +317,7 @@ def open_after_sale(conn: Connection, row_id: int, seller_id: str, order_id: str
 
 def wake_after_sale(conn: Connection, seller_id: str, order_id: str) -> None:
     """Refunds of this order waiting for one of its other refunds become runnable now."""
-    conn.execute(
-        inbox.update()
-        .where(
-            inbox.c.seller_id == seller_id,
-            inbox.c.order_id == order_id,
-            inbox.c.status == "waiting",
-            inbox.c.reason_code.in_(SIBLING_WAITS),
-        )
-        .values(available_at=utcnow())
-    )
+    conn.execute(_wake_stmt(seller_id, order_id, utcnow(), SIBLING_WAITS))
 
 
 def requeue(conn: Connection, event_id: str, payload: str | None = None) -> bool:
@@ -473,15 +464,18 @@ def _refuse_if_cancelled(conn: Connection, seller_id: str, key: str) -> None:
         raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
 
 
-def _wake_stmt(seller_id: str, order_id: str, now: datetime) -> Any:
-    """Refunds and cancellations waiting for this order's invoice become runnable now, not at their backoff."""
+def _wake_stmt(seller_id: str, order_id: str, now: datetime, reasons: Sequence[str] = ("invoice_pending",)) -> Any:
+    """Events of this order waiting for one of ``reasons`` become runnable now, not at their backoff.
+
+    By default the refunds and cancellations waiting for the order's invoice.
+    """
     return (
         inbox.update()
         .where(
             inbox.c.seller_id == seller_id,
             inbox.c.order_id == order_id,
             inbox.c.status == "waiting",
-            inbox.c.reason_code == "invoice_pending",
+            inbox.c.reason_code.in_(reasons),
         )
         .values(available_at=now)
     )
