@@ -176,7 +176,9 @@ def numbering_problem(fmt: str, code: str) -> str | None:
             "(BR-FR-01/02), counting the code and the sequence"
         )
     name = series_of(fmt)
-    if not name or "{" in name or "}" in name or len(name) > SERIES_NAME_MAX:
+    # No "}" test: a "}" before the first "-" or "{" is either escaped ("}}", a literal refused above) or
+    # single (a parse error); one that closes a field comes with its "{".
+    if not name or "{" in name or len(name) > SERIES_NAME_MAX:
         return (
             f"{fmt!r} names its series {name!r}: start the format with a fixed prefix of 1 to "
             f"{SERIES_NAME_MAX} characters, e.g. 'F-{{code}}-{{seq:06}}'"
