@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from mandat.domain import events
 from mandat.domain.events import (
     Buyer,
     LinesRefund,
@@ -150,6 +151,42 @@ def test_non_finite_decimals_are_refused_by_the_decimal_type(value: Decimal) -> 
     )
 
 
+# The two helpers below build the field types when the module is imported; called here, at test time, so
+# that what they return is checked itself (a mutation testing tool swaps functions only at call time).
+
+
+@pytest.mark.parametrize(
+    ("places", "ok", "too_many"),
+    [
+        (2, ["1", "1.5", "1.05", "100.00"], ["1.005", "0.001", "1.000"]),
+        (6, ["1.000001"], ["1.0000001"]),
+        (0, ["7"], ["7.0"]),
+    ],
+)
+def test_max_decimals_counts_the_written_places(places: int, ok: list[str], too_many: list[str]) -> None:
+    check = events._max_decimals(places).func
+    for text in ok:
+        assert check(Decimal(text)) == Decimal(text)
+        assert str(check(Decimal(text))) == text
+    for text in too_many:
+        with pytest.raises(ValueError) as caught:
+            check(Decimal(text))
+        assert str(caught.value) == f"at most {places} decimals"
+
+
+def test_decimal_schema_is_a_number_or_a_string_of_ascii_digits() -> None:
+    # docs/events.md: a JSON number, or a string matching ^-?[0-9]+(\.[0-9]+)?$ (JSON Schema keywords).
+    assert events._decimal_schema(minimum=0, maximum=99999999.99).json_schema == {
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": 99999999.99},
+            {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"},
+        ]
+    }
+    assert events._decimal_schema(exclusiveMinimum=0).json_schema == {
+        "anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}]
+    }
+
+
 # --- timestamps --------------------------------------------------------------------------------
 
 NOT_A_TIMESTAMP = 'Value error, expected an ISO 8601 timestamp with an offset, like "2026-11-18T10:15:00+01:00"'
@@ -199,6 +236,21 @@ def test_timestamps_up_to_a_day_ahead_are_accepted_beyond_refused(field: str) ->
     ahead = (now + timedelta(days=1, minutes=5)).astimezone(timezone(timedelta(hours=-5)))
     assert only_error(OrderPaid, paid(**{field: iso(ahead)})) == (tuple(field.split("__")), FUTURE)
     assert only_error(OrderPaid, paid(**{field: iso(now + timedelta(days=1, minutes=5))}))[1] == FUTURE
+
+
+def test_the_exact_bounds_with_a_fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the clock at 2026-12-31T12:00:00Z: timestamps up to 2027-01-01T12:00:00Z (now + 1 day) inclusive;
+    # delivery dates up to 2026-12-31 + 366 days = 2028-01-01 (2027 has 365 days, so +365 is 2027-12-31).
+    monkeypatch.setattr(events, "_now", lambda: datetime(2026, 12, 31, 12, 0, tzinfo=UTC))
+    OrderPaid.model_validate(paid(occurred_at="2027-01-01T12:00:00Z"))  # exactly now + 1 day, next year
+    OrderPaid.model_validate(paid(occurred_at="2027-01-01T13:00:00+01:00"))  # the same instant
+    assert only_error(OrderPaid, paid(occurred_at="2027-01-01T12:00:00.000001Z"))[1] == FUTURE
+    assert only_error(OrderPaid, paid(occurred_at="2028-01-01T00:00:00Z"))[1] == FUTURE
+    OrderPaid.model_validate(paid(delivery__date="2028-01-01"))
+    assert only_error(OrderPaid, paid(delivery__date="2028-01-02")) == (
+        ("delivery", "date"),
+        "Value error, out of range: from 2000-01-01 to 2028-01-01",
+    )
 
 
 @pytest.mark.parametrize("value", ["2999-01-01T00:00:00+00:00", "9999-12-31T23:59:59-23:59"])
@@ -311,12 +363,13 @@ def test_model_validate_json_passes_strict_on() -> None:
     assert {e["type"] for e in caught.value.errors()} == {"datetime_type", "date_type"}
 
 
-def test_model_validate_json_passes_context_on() -> None:
-    # Extra keyword arguments reach model_validate: an unknown field is refused the same way.
-    data = {**BASE, "extra": 1}
+def test_model_validate_json_passes_the_other_options_on() -> None:
+    # Events forbid unknown fields; a caller asking model_validate's extra="ignore" gets them dropped.
+    text = json.dumps({**BASE, "unknown": 1})
     with pytest.raises(ValidationError) as caught:
-        OrderPaid.model_validate_json(json.dumps(data), by_alias=True)
+        OrderPaid.model_validate_json(text)
     assert [e["type"] for e in caught.value.errors()] == ["extra_forbidden"]
+    assert OrderPaid.model_validate_json(text, extra="ignore") == OrderPaid.model_validate(BASE)
 
 
 # --- buyer VAT id ------------------------------------------------------------------------------
