@@ -194,6 +194,18 @@ def test_vat_country_is_the_prefix_except_greece(vat_id: str, country: str) -> N
         ("FR980780684", False),  # valid GB digits, but a French id has 11 characters after FR
         ("GB", False),
         ("", False),
+        # The country prefix comes once: after "GB", 11 characters are neither 9 nor 12 digits.
+        ("GBGB980780684", False),
+        ("XIGB980780684", False),
+        ("GBXI980780684", False),
+        ("XIXI980780684", False),
+        # HMRC's other formats (python-stdnum gb.vat): a branch trader's 12 digits (the first 9 checked),
+        # government departments GD000-GD499 and health authorities HA500-HA999.
+        ("GB980780684001", True),
+        ("GBGD001", True),
+        ("GBHA599", True),
+        ("GBGD599", False),
+        ("GBHA499", False),
     ],
 )
 def test_valid_vat_id_by_hand(vat_id: str, valid: bool) -> None:

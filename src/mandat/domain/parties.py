@@ -108,7 +108,9 @@ def valid_vat_id(vat_id: str) -> bool:
 def _valid_gb_vat(vat_id: str) -> bool:
     from stdnum.gb import vat as gb_vat
 
-    return vat_id[:2] in ("GB", "XI") and bool(gb_vat.is_valid(vat_id[2:]))
+    # The whole id: stdnum strips one GB/XI prefix itself. Given vat_id[2:], it stripped a second one and
+    # took "GBGB980780684" for a valid number.
+    return vat_id[:2] in ("GB", "XI") and bool(gb_vat.is_valid(vat_id))
 
 
 class Mandate(Frozen):
