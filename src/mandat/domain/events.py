@@ -91,9 +91,9 @@ def _past_timestamp(value: datetime) -> datetime:
         raise ValueError("timestamps need a timezone offset")
     # Years first: comparing aware datetimes converts them to UTC, which overflows at the edges.
     latest = _now() + SKEW
-    if not EARLIEST.year <= value.year <= latest.year or value < datetime.combine(EARLIEST, datetime.min.time(), UTC):
+    if value.year < EARLIEST.year or value < datetime.combine(EARLIEST, datetime.min.time(), UTC):
         raise ValueError(f"out of range: not before {EARLIEST.isoformat()}")
-    if value > latest:
+    if value.year > latest.year or value > latest:
         raise ValueError("in the future")
     return value
 
@@ -113,8 +113,7 @@ Reference = Annotated[str, Clean, StringConstraints(min_length=1, max_length=128
 
 def _max_decimals(places: int):  # type: ignore[no-untyped-def]
     def check(v: Decimal) -> Decimal:
-        if not v.is_finite():
-            raise ValueError("must be a finite number")
+        # Finite already: the decimal type refuses NaN and infinities ("Input should be a finite number").
         exponent = v.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
             raise ValueError(f"at most {places} decimals")

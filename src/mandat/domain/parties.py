@@ -108,7 +108,9 @@ def valid_vat_id(vat_id: str) -> bool:
 def _valid_gb_vat(vat_id: str) -> bool:
     from stdnum.gb import vat as gb_vat
 
-    return vat_id[:2] in ("GB", "XI") and bool(gb_vat.is_valid(vat_id[2:]))
+    # The whole id: stdnum strips one GB/XI prefix itself. Given vat_id[2:], it stripped a second one and
+    # took "GBGB980780684" for a valid number.
+    return vat_id[:2] in ("GB", "XI") and bool(gb_vat.is_valid(vat_id))
 
 
 class Mandate(Frozen):
@@ -176,7 +178,9 @@ def numbering_problem(fmt: str, code: str) -> str | None:
             "(BR-FR-01/02), counting the code and the sequence"
         )
     name = series_of(fmt)
-    if not name or "{" in name or "}" in name or len(name) > SERIES_NAME_MAX:
+    # No "}" test: a "}" before the first "-" or "{" is either escaped ("}}", a literal refused above) or
+    # single (a parse error); one that closes a field comes with its "{".
+    if not name or "{" in name or len(name) > SERIES_NAME_MAX:
         return (
             f"{fmt!r} names its series {name!r}: start the format with a fixed prefix of 1 to "
             f"{SERIES_NAME_MAX} characters, e.g. 'F-{{code}}-{{seq:06}}'"
