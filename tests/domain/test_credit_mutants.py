@@ -269,3 +269,26 @@ def test_credited_unit_price_is_rounded_half_up_to_six_decimals() -> None:
     inv = make_document([taxed("A", "a", "3", "3.3333", "20")], prices_include_vat=False)
     (ln,) = plan_credit(inv, Credited(), CreditRequest(lines={"1": D(3)})).lines
     assert (ln.net_amount, str(ln.net_unit_price)) == (D("10.00"), "3.333333")
+
+
+def test_full_refund_after_partial_ones_takes_only_what_is_left() -> None:
+    # Line 1: 1 x 10.00 paid at 20 % (net 8.33: 8.33 + 1.67). Line 2: 3 x 10.00 (net 25.00: 25.00 + 5.00).
+    # Credited first: line 1 entirely, one unit of line 2 (net round(25.00 / 3) = 8.33, gross 10.00),
+    # and a 2.40 gesture at 20 % (net 2.00: 2.00 + 0.40). The full refund then takes line 2's other 2 units
+    # (net 25.00 - 8.33 = 16.67, gross 30.00 - 10.00 = 20.00), nothing of line 1, and subtracts the gesture
+    # once (-2.00 / -2.40): total 20.00 - 2.40 = 17.60, and 10.00 + 10.00 + 2.40 + 17.60 = 40.00 paid.
+    inv = make_document(
+        [taxed("A", "a", "1", "10.00", "20"), taxed("B", "b", "3", "10.00", "20")], prices_include_vat=True
+    )
+    part = plan_credit(inv, Credited(), CreditRequest(lines={"1": D(1), "2": D(1)}))
+    gesture = plan_credit(inv, part.credited, CreditRequest(amounts=[(D(20), D("2.40"))]))
+    full = plan_credit(inv, gesture.credited, CreditRequest(full=True))
+    assert [(ln.id, ln.quantity, ln.net_amount, ln.gross_amount) for ln in full.lines] == [
+        ("2", D(2), D("16.67"), D("20.00")),
+        ("ADJ-S-20", D(-1), D("-2.00"), D("-2.40")),
+    ]
+    assert (full.totals.tax_exclusive, full.totals.tax_total, full.totals.tax_inclusive) == (
+        D("14.67"),
+        D("2.93"),
+        D("17.60"),
+    )
