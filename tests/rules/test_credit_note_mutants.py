@@ -400,3 +400,15 @@ def test_a_consumer_credit_note_has_no_payment_terms_and_keeps_the_insurance() -
     assert cn.seller_insurance == Insurance(
         insurer="MAAF Pro", policy="DEC-778-2026", coverage="décennale, France métropolitaine"
     )
+
+
+def test_credit_note_series_checked_with_the_sellers_own_code() -> None:
+    # "AVOIR-2026-LYON1-" (17) + "ABCDEFGHIJ" (10) + "-" + "000001" (6) = 34: fits; with "AVOIRS-2026-LYON1-"
+    # (18) it is 35: fits; "AVOIRS-2026-LYON01-" (19) gives 36 > 35 (BR-FR-01): refused before issuing.
+    inv = invoice()
+    ev = OrderRefunded.model_validate(refund(amount="76.30"))
+    fmt = "AVOIRS-2026-LYON01-{code}-{seq:06}"
+    long_code = seller("atelier-bois").model_copy(update={"code": "ABCDEFGHIJ", "credit_note_series": fmt})
+    with pytest.raises(Rejected) as exc:
+        draft_credit_note(ev, inv, Credited(), long_code, MARKETPLACE, TODAY)
+    assert exc.value.code == "number_format"

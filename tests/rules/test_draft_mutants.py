@@ -240,3 +240,21 @@ def test_body_is_the_record_without_its_stamped_fields() -> None:
     assert body == doc.model_dump(mode="json", exclude=STAMPED)
     assert body_hash == doc.body_hash()
     assert not set(body) & STAMPED
+
+
+def test_number_parts_refuse_a_nul_character() -> None:
+    # PostgreSQL text cannot hold NUL: a format carrying one never reaches the SQL numbering.
+    with pytest.raises(AssertionError):
+        bare("F\x00-{seq:06}").number_parts()
+
+
+def test_series_checked_with_the_sellers_own_code_before_issuing() -> None:
+    # A 10-character code (the longest a seller code may be) makes this format 36 characters long at
+    # sequence 1: "FACTURE-2026-LYON1-" (19) + "ABCDEFGHIJ" (10) + "-" + "000001" (6) = 36 > 35 (BR-FR-01).
+    # The seller record was stored without its format checked: the draft refuses it before any number is taken.
+    fmt = "FACTURE-2026-LYON1-{code}-{seq:06}"
+    ev = OrderPaid.model_validate(order(lines=[LINE]))
+    long_code = seller("atelier-bois").model_copy(update={"code": "ABCDEFGHIJ", "invoice_series": fmt})
+    with pytest.raises(Rejected) as exc:
+        draft_invoice(ev, long_code, MARKETPLACE, TODAY)
+    assert exc.value.code == "number_format"

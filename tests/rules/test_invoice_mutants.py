@@ -510,3 +510,27 @@ def test_mandate_refusals() -> None:
     assert (e.code, e.reason) == ("mandate_missing", "seller atelier-bois has no billing mandate on record")
     e = refused(bad("nouveau-vendeur"))
     assert (e.code, e.reason) == ("mandate_inactive", "the billing mandate of seller nouveau-vendeur is pending")
+
+
+def test_an_order_discount_larger_than_the_order_says_so() -> None:
+    # 10.01 off an order of 10.00 would make the invoice negative.
+    e = refused(bad(buyer=FR_COMPANY, include_vat=False, lines=[line("standard")], discounts=[{"amount": "10.01"}]))
+    assert (e.code, e.reason) == ("discount_invalid", "order discount larger than the order")
+
+
+def test_a_seller_established_in_corsica_is_refused_naming_its_establishment() -> None:
+    addr = seller().address.model_copy(update={"postcode": "20000", "city": "Ajaccio"})
+    e = refused(bad(), address=addr)
+    assert (e.code, e.reason) == (
+        "territory_unhandled",
+        "seller atelier-bois's establishment is in Corsica (postcode 20000, special rates of CGI art. 297): "
+        "this territory has its own VAT rules, not handled yet",
+    )
+
+
+def test_each_line_keeps_its_nature_on_the_document() -> None:
+    # The heat pump is goods, its installation a service (BT-23 M1 comes from both).
+    d = decided(order("thermoconfort", lines=HEAT_PUMP_LINES))
+    assert [t.nature for t in d.lines] == ["goods", "service"]
+    doc = drafted(order("thermoconfort", lines=HEAT_PUMP_LINES)).finalize(1, NOW, "0" * 64)
+    assert [ln.nature for ln in doc.lines] == ["goods", "service"]
