@@ -58,7 +58,7 @@ class Draft:
         if not sep:
             raise ValueError(f"series format {self.series_format!r} has no {{seq}}")
         spec, _, after = tail.partition("}")
-        width = int(spec.lstrip(":").lstrip("0") or 0) if spec.startswith(":0") else 0
+        width = int(spec[1:]) if spec.startswith(":0") else 0  # ":06" -> 6, ":0" -> 0
         before = head.format(code=self.seller_code)
         rest = after.format(code=self.seller_code)
         assert marker not in before + rest

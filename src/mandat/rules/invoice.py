@@ -114,7 +114,7 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
 
     exemptions: dict[str, tuple[str, str]] = {}
     mentions: list[Mention] = []
-    categories: list[tuple[VatCategory, Decimal]] = []
+    categories: list[tuple[VatCategory, Decimal]]  # every branch below sets it or refuses
 
     if seller.vat_regime == "franchise":
         if place.kind != "france":
