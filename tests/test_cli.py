@@ -175,9 +175,7 @@ def test_events_list_whole_ids_json_and_status_choices(tmp_path: Path) -> None:
     assert long_id in row
     assert "seller vendeur-inconnu is not in the registry" in row
     listed = json.loads(run("events", "list", "--home", home, "--status", "rejected", "--json"))
-    assert [(e["event_id"], e["status"], e["reason_code"]) for e in listed] == [
-        (long_id, "rejected", "seller_unknown")
-    ]
+    assert [(e["event_id"], e["status"], e["reason_code"]) for e in listed] == [(long_id, "rejected", "seller_unknown")]
     assert json.loads(listed[0]["payload"]) == event
     assert json.loads(run("events", "list", "--home", home, "--status", "issued", "--json")) == []
     result = runner.invoke(app, ["events", "list", "--home", home, "--status", "refused"])
@@ -254,7 +252,9 @@ def test_missing_postgresql_schema_gives_one_line_naming_the_variable(tmp_path: 
     import os
 
     env = {
-        "MANDAT_DATABASE_URL": os.environ.get("MANDAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        "MANDAT_DATABASE_URL": os.environ.get(
+            "MANDAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
         "MANDAT_DATABASE_SCHEMA": "mandat_no_such_schema_4f1c",
     }
     for command in (["db", "upgrade"], ["events", "list"], ["ingest", str(tmp_path / "x.jsonl")]):
