@@ -93,6 +93,7 @@ class Scenario:
     deliveries: list[str]  # raw JSON, in delivery order
     chunks: list[tuple[str, int]]  # (path, number of deliveries)
     skews: list[int]  # seconds each issuing worker's clock is behind, in turn (SQLite stamps with it)
+    history: list[str] = field(default_factory=list)  # invoices issued first by a worker an hour ahead
 
 
 def expected_total(event: dict[str, Any]) -> Decimal:
@@ -221,7 +222,12 @@ def plan_after_sale(draw: st.DrawFn, o: Order) -> None:
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     keys = draw(
-        st.lists(st.tuples(st.sampled_from(SELLER_IDS), st.integers(1, 3)), min_size=1, max_size=4, unique=True)
+        st.lists(
+            st.tuples(st.sampled_from(SELLER_IDS[:1] * 3 + SELLER_IDS[1:]), st.integers(1, 4)),
+            min_size=1,
+            max_size=6,
+            unique=True,
+        )
     )
     orders = []
     for seller_id, no in keys:
@@ -245,13 +251,27 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     chunks: list[tuple[str, int]] = []
     left = len(deliveries)
     while left:
-        size = draw(st.integers(1, left))
-        chunks.append((draw(st.sampled_from(["push", "single", "batch"])), size))
+        size = draw(st.integers(1, min(left, 6)))
+        chunks.append((draw(st.sampled_from(["push", "single", "batch", "batch"])), size))
         left -= size
     # Workers whose clocks disagree: each issuing transaction stamps with the next of these offsets.
     # Behind only: a clock ahead would also delay the events it wakes, which is not what is tested here.
-    skews = draw(st.lists(st.sampled_from([0, 0, -1, -90, -7200]), min_size=1, max_size=5))
-    return Scenario(orders, deliveries, chunks, skews)
+    # Or a clock going steadily backwards, a minute per transaction: every stamp would precede the last.
+    skews = draw(
+        st.one_of(
+            st.lists(st.sampled_from([0, 0, -1, -90, -7200]), min_size=1, max_size=5),
+            st.just([-60 * k for k in range(100)]),
+        )
+    )
+    # Sometimes every series starts with an invoice stamped by a worker whose clock ran an hour ahead:
+    # whatever is issued next, by any path, must not be stamped before it.
+    history = []
+    if draw(st.booleans()):
+        for seller_id in SELLER_IDS:
+            event = order(seller_id, ref=f"H-{SELLERS[seller_id].code}")
+            event["order_id"] = "CMD-H"
+            history.append(json.dumps(event))
+    return Scenario(orders, deliveries, chunks, skews, history)
 
 
 # --- running it ----------------------------------------------------------------------------------
@@ -272,6 +292,9 @@ def drain(svc: Mandat, path: str) -> None:
 
 
 def run(svc: Mandat, scenario: Scenario) -> None:
+    with skewed_clocks([3600]):
+        for raw in scenario.history:
+            assert svc.accept_and_issue(raw)[1] == "issued"
     with skewed_clocks(scenario.skews):
         _run(svc, scenario)
 
@@ -312,7 +335,7 @@ def _run(svc: Mandat, scenario: Scenario) -> None:
 def check_scenario(store: Store, scenario: Scenario) -> None:
     """What the scenario implies, on top of the store's own invariants."""
     events = {e["event_id"]: e for e in store.events}
-    delivered = {json.loads(raw)["event_id"] for raw in scenario.deliveries}
+    delivered = {json.loads(raw)["event_id"] for raw in scenario.deliveries + scenario.history}
     assert set(events) == delivered, f"inbox {sorted(events)} for deliveries {sorted(delivered)}"
     for o in scenario.orders:
         paid_ids = [
@@ -382,7 +405,7 @@ def describe(scenario: Scenario) -> str:
             )
             out.append(f"    {a['event_id']} {a.get('refund', 'cancel')} {a['payment']['amount']}{flag}")
     out.append("deliveries: " + " ".join(json.loads(r)["event_id"] for r in scenario.deliveries))
-    out.append(f"paths: {scenario.chunks}; clock offsets: {scenario.skews}")
+    out.append(f"paths: {scenario.chunks}; clock offsets: {scenario.skews}; history first: {bool(scenario.history)}")
     return "\n".join(out)
 
 
