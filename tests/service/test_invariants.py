@@ -344,6 +344,9 @@ def check_scenario(store: Store, scenario: Scenario) -> None:
     """What the scenario implies, on top of the store's own invariants."""
     events = {e["event_id"]: e for e in store.events}
     delivered = {json.loads(raw)["event_id"] for raw in scenario.deliveries + scenario.history}
+    arrival: dict[str, int] = {}  # event id (re-sends counted as the event) -> first delivery
+    for n, raw in enumerate(scenario.deliveries):
+        arrival.setdefault(json.loads(raw)["event_id"].removesuffix("-again"), n)
     assert set(events) == delivered, f"inbox {sorted(events)} for deliveries {sorted(delivered)}"
     for o in scenario.orders:
         paid_ids = [
@@ -375,11 +378,20 @@ def check_scenario(store: Store, scenario: Scenario) -> None:
         assert inv["total"] == o.total, name
         # A refund or cancellation the marketplace priced right (its credit notes taken in the order they
         # occurred) is credited, whatever order it was delivered in and by whichever path.
-        # (Only before the first refund sent wrong: the amounts after it assumed it was credited.)
-        for ev in o.after:
+        # (Only before the first refund sent wrong: the amounts after it assumed it was credited. And a
+        # refund of lines only once the earlier refunds of lines have arrived: one decided before an
+        # earlier one is even received is priced as the first, see the xfail test at the end.)
+        for k, ev in enumerate(o.after):
             if ev["event_id"] in o.wrong_after:
                 break
             if ev["event_id"] in o.impossible:
+                continue
+            if _takes_units(ev) and any(
+                _takes_units(e)
+                and e["event_id"] not in o.impossible
+                and arrival[e["event_id"]] > arrival[ev["event_id"]]
+                for e in o.after[:k]
+            ):
                 continue
             outcomes = [events[i] for i in (ev["event_id"], ev["event_id"] + "-again") if i in events]
             issued = [e for e in outcomes if e["status"] == "issued"]
@@ -393,6 +405,10 @@ def check_scenario(store: Store, scenario: Scenario) -> None:
             for i in (eid, eid + "-again"):
                 if i in events:
                     assert events[i]["status"] != "issued", f"{i} refunds a wrong amount, yet it is credited"
+
+
+def _takes_units(event: dict[str, Any]) -> bool:
+    return event.get("refund", {}).get("kind") in ("lines", "shipping")
 
 
 def describe(scenario: Scenario) -> str:
