@@ -16,7 +16,16 @@ from sqlalchemy.exc import IntegrityError
 
 from mandat.domain.credit import Credited, remaining
 from mandat.domain.documents import Document
-from mandat.domain.events import EVENT_TYPES, FullRefund, OrderCancelled, OrderPaid, OrderRefunded, SaleEvent
+from mandat.domain.events import (
+    EVENT_TYPES,
+    FullRefund,
+    LinesRefund,
+    OrderCancelled,
+    OrderPaid,
+    OrderRefunded,
+    SaleEvent,
+    ShippingRefund,
+)
 from mandat.domain.jsonin import MalformedJson, load_event_json
 from mandat.domain.parties import Marketplace, Seller
 from mandat.rules.credit_note import draft_credit_note
@@ -575,12 +584,17 @@ def _wait_for_earlier_siblings(event: OrderRefunded | OrderCancelled, siblings: 
     partial refund of the same order it would take that one's part too, and processed after a later
     one it would leave it nothing. So an event waits while another of the same order, received and
     not decided yet, occurred before it (ties broken by event id) and either of the two is full.
-    Partial refunds of one order take what they name and do not wait for each other. A sibling that
+    Refunds of lines (or shipping) wait likewise for an earlier one of lines or shipping: a line's
+    units are credited with cumulative rounding (domain/credit.py), so what half a unit comes to
+    depends on what was credited before it (0.56 then 0.55 for two halves of a 3.33 line), and taken
+    out of order the marketplace's figures no longer match (issue 12, tests/service/test_invariants.py).
+    Free amounts take what they say and wait for nobody but a full refund. A sibling that
     itself waits for a missing refund (``refund_amount_short``) does not hold the others back: they
     may be the very refund it waits for.
     """
     mine = (event.occurred_at, event.event_id)
     full = isinstance(event, OrderCancelled) or isinstance(event.refund, FullRefund)
+    takes_units = isinstance(event, OrderRefunded) and isinstance(event.refund, (LinesRefund, ShippingRefund))
     for sib in siblings:
         if sib.status == "waiting" and sib.reason_code == "refund_amount_short":
             continue
@@ -591,12 +605,21 @@ def _wait_for_earlier_siblings(event: OrderRefunded | OrderCancelled, siblings: 
                 continue
         except (ValueError, KeyError, TypeError, AttributeError):  # an invalid sibling will be rejected
             continue
-        if (occurred, sib.event_id) < mine and (full or _is_full(data)):
+        if (occurred, sib.event_id) < mine and (full or _is_full(data) or (takes_units and _takes_units(data))):
             raise Waiting(
                 "sibling_refund_pending",
                 f"{sib.event_id} of the same order occurred earlier ({occurred.isoformat()}) and is not "
-                "decided yet: a full refund or cancellation is credited in the order the refunds occurred",
+                "decided yet: a full refund, a cancellation or a refund of lines is credited in the order the "
+                "refunds occurred",
             )
+
+
+def _takes_units(data: dict[str, object]) -> bool:
+    """A refund of lines or shipping: credited by cumulative rounding against the invoice."""
+    scope = data.get("refund")
+    return (
+        data.get("type") == "order.refunded" and isinstance(scope, dict) and scope.get("kind") in ("lines", "shipping")
+    )
 
 
 def _is_full(data: dict[str, object]) -> bool:
