@@ -64,6 +64,17 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** max(attempts, 1), 3600))
 
 
+def _wait_backoff(row: repo.InboxRow, code: str) -> timedelta:
+    """When a waiting event is retried if nothing wakes it first.
+
+    A refund waiting for its invoice is woken when the invoice is issued, one waiting for an earlier
+    refund of its order when that one is decided: the backoff is the safety net. A payment not
+    captured yet, or a refund short of what remains, is a matter of hours: retry slowly.
+    """
+    soon = code in ("invoice_pending", "sibling_refund_pending")
+    return backoff(row.attempts) * (1 if soon else 30)
+
+
 class _Raced(Exception):
     """Another worker changed the order's state between our read and our write: start over."""
 
@@ -188,13 +199,7 @@ class Mandat:
         return self._issue_credit_note(row, event)
 
     def _refused(self, row: repo.InboxRow, exc: EventRefused) -> str:
-        retry = None
-        if exc.status == "waiting":
-            # A refund waiting for its invoice is woken when the invoice is issued; the backoff is the
-            # safety net. A payment not captured yet is a matter of hours: retry slowly.
-            # A refund waiting for an earlier refund of its order is woken when that one is decided.
-            soon = exc.code in ("invoice_pending", "sibling_refund_pending")
-            retry = backoff(row.attempts) * (1 if soon else 30)
+        retry = _wait_backoff(row, exc.code) if exc.status == "waiting" else None
         return self._outcome(row.id, exc.status, exc.code, exc.reason, retry)
 
     def _issue_invoice(self, row: repo.InboxRow, event: OrderPaid) -> str:
@@ -254,7 +259,7 @@ class Mandat:
         status = self._credit_note_outcome(row, event)
         if status not in ("pending", "waiting"):
             with self.engine.begin() as conn:
-                repo.wake_after_sale(conn, event.seller_id, event.order_id)
+                repo.wake_after_sale(conn, event.seller_id, event.order_id, event.order_key())
         return status
 
     def _credit_note_outcome(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
@@ -262,6 +267,13 @@ class Mandat:
             try:
                 outcome = self._try_credit_note(row, event)
             except EventRefused as exc:
+                # Read on a stale snapshot (PostgreSQL, READ COMMITTED), a second decision of this event
+                # (its lease ran out) may have missed the credit note the first one committed while
+                # seeing the credit it took, and so refuse it for over-crediting: the document wins.
+                with self.reader.connect() as conn:
+                    existing = repo.find_by_key(conn, event.idempotency_key(), event.seller_id)
+                if existing is not None:
+                    return self._done(row.id, existing, row.event_id)
                 return self._refused(row, exc)
             except _Raced:
                 continue
@@ -297,6 +309,12 @@ class Mandat:
                     return "cancelled"
             raise _Raced  # the order got its invoice (or another cancellation) meanwhile
         if order.state == "cancelled":
+            if cancel and order.event_id == row.event_id:
+                # This cancellation closed the order and is decided a second time (its lease ran out
+                # while the first worker decided it): the same outcome, as an invoice's own event stays
+                # `issued` (_done).
+                reason = "cancelled before invoicing: no invoice will be issued for this order"
+                return self._outcome(row.id, "cancelled", "order_cancelled", reason)
             if cancel:
                 return self._outcome(
                     row.id, "duplicate", "order_cancelled", f"order already cancelled by event {order.event_id}"
@@ -306,14 +324,17 @@ class Mandat:
             invoice = repo.get_document(conn, doc_id=order.invoice_id)
             siblings = repo.open_after_sale(conn, row.id, event.seller_id, event.order_id)
         assert invoice is not None, f"orders row {key} points to a missing invoice"
-        _wait_for_earlier_siblings(event, siblings)
         credited = Credited.from_json(order.credited)
         today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
-        if cancel and remaining(invoice, credited).total == 0:
-            return self._outcome(
-                row.id, "cancelled", "order_cancelled", f"invoice {invoice.number} is already fully credited"
-            )
-        draft, after = draft_credit_note(event, invoice, credited, seller, self.marketplace, today)
+        try:
+            _wait_for_earlier_siblings(event, siblings)
+            if cancel and remaining(invoice, credited).total == 0:
+                return self._outcome(
+                    row.id, "cancelled", "order_cancelled", f"invoice {invoice.number} is already fully credited"
+                )
+            draft, after = draft_credit_note(event, invoice, credited, seller, self.marketplace, today)
+        except Waiting as exc:
+            return self._wait_unless_moved(row, event, exc, order.credit_version, siblings)
         try:
             with self.engine.begin() as conn:
                 if not repo.advance_credit(conn, seller.id, key, order.credit_version, after.to_json()):
@@ -325,6 +346,33 @@ class Mandat:
         except IntegrityError as exc:
             raise _Raced from exc  # the same refund won the UNIQUE idempotency key
         return "issued"
+
+    def _wait_unless_moved(
+        self,
+        row: repo.InboxRow,
+        event: OrderRefunded | OrderCancelled,
+        exc: Waiting,
+        version: int,
+        siblings: list[repo.Sibling],
+    ) -> str:
+        """Record that a refund waits for another refund of its order, unless that one moved meanwhile.
+
+        The wait was decided on a credit state and a list of undecided siblings read earlier. If one of them
+        was decided since, its wake-up (``wake_after_sale``) may already have run, before this event was
+        waiting, and nothing would wake it before its backoff (up to 30 minutes). Both this transaction and
+        the wake-up hold the order's row lock while they read, so either the change is seen here and the
+        event is decided again at once, or the wake-up runs after this wait is committed.
+        """
+        with self.engine.begin() as conn:
+            now_version = repo.lock_order(conn, event.seller_id, event.order_key())
+            if repo.find_by_key(conn, event.idempotency_key(), event.seller_id) is not None:
+                raise _Raced  # decided by another worker meanwhile (this one's lease ran out): find it
+            open_now = {s.event_id for s in repo.open_after_sale(conn, row.id, event.seller_id, event.order_id)}
+            if now_version != version or open_now != {s.event_id for s in siblings}:
+                raise _Raced
+            retry = _wait_backoff(row, exc.code)
+            repo.set_inbox_outcome(conn, row.id, "waiting", reason_code=exc.code, reason=exc.reason, retry_after=retry)
+        return "waiting"
 
     def _done(self, row_id: int, doc: Document, event_id: str) -> str:
         status = "issued" if doc.event_id == event_id else "duplicate"

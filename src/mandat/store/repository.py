@@ -315,9 +315,26 @@ def open_after_sale(conn: Connection, row_id: int, seller_id: str, order_id: str
     return [Sibling(r.event_id, r.status, r.reason_code, r.payload) for r in rows]
 
 
-def wake_after_sale(conn: Connection, seller_id: str, order_id: str) -> None:
-    """Refunds of this order waiting for one of its other refunds become runnable now."""
+def wake_after_sale(conn: Connection, seller_id: str, order_id: str, key: str) -> None:
+    """Refunds of this order waiting for one of its other refunds become runnable now.
+
+    Under the order's row lock (``lock_order``), like the recording of such a wait: a wait is either
+    committed before this runs, and woken, or sees the decision that called this, and is not recorded.
+    """
+    lock_order(conn, seller_id, key)
     conn.execute(_wake_stmt(seller_id, order_id, utcnow(), SIBLING_WAITS))
+
+
+def lock_order(conn: Connection, seller_id: str, key: str) -> int | None:
+    """Hold the ``orders`` row of an order until the end of the transaction; its credit version.
+
+    None when the order has no row yet (not invoiced, not cancelled). A no-op update takes the row
+    lock on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises every writer.
+    """
+    where = (orders.c.seller_id == seller_id, orders.c.key == key)
+    conn.execute(orders.update().where(*where).values(credit_version=orders.c.credit_version))
+    version = conn.execute(sa.select(orders.c.credit_version).where(*where)).scalar_one_or_none()
+    return None if version is None else int(version)
 
 
 def requeue(conn: Connection, event_id: str, payload: str | None = None) -> bool:
