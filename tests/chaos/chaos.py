@@ -38,7 +38,7 @@ from mandat.service.audit import audit
 from mandat.service.config import Settings
 from mandat.store import repository as repo
 from mandat.store.db import make_engine
-from mandat.store.schema import documents, inbox, outbox
+from mandat.store.schema import documents, inbox, orders, outbox
 from tests.factories import order
 
 PG_URL = os.environ.get("MANDAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -64,6 +64,9 @@ class Result:
     credit_notes: int = 0
     cancelled_before_invoice: int = 0  # ``cancel_race`` orders the cancellation closed before their invoice
     cancelled_after_invoice: int = 0  # ``cancel_race`` orders invoiced, then credited in full
+    # Cancellations that closed their order and ended `duplicate` of themselves (the lease ran out and a
+    # second worker decided them again): a known bug, see test_found_by_chaos.py; counted, not failed.
+    self_duplicates: int = 0
     audit_problems: list[str] = field(default_factory=list)  # inbox and credit problems `mandat audit` found
     mismatches: list[str] = field(default_factory=list)  # every way the end state differs from the scenario
 
@@ -417,6 +420,7 @@ def run(
         credit_notes=outcome.credit_notes,
         cancelled_before_invoice=outcome.closed,
         cancelled_after_invoice=outcome.credited,
+        self_duplicates=len(outcome.self_duplicates),
         audit_problems=[p for p in report.inbox_problems if p not in outcome.known_audit_noise]
         + report.credit_problems,
         mismatches=outcome.mismatches,
@@ -459,6 +463,7 @@ class Outcome:
     credited: int
     mismatches: list[str]
     known_audit_noise: set[str]
+    self_duplicates: set[str]  # cancellations that closed their order and ended `duplicate` (known bug)
 
 
 def check(conn: sa.Connection, plan: Scenario) -> Outcome:
@@ -473,7 +478,20 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
     rows = {
         r.event_id: r
         for r in conn.execute(
-            sa.select(inbox.c.event_id, inbox.c.status, inbox.c.reason_code, inbox.c.document_id, inbox.c.payload)
+            sa.select(
+                inbox.c.event_id,
+                inbox.c.status,
+                inbox.c.reason_code,
+                inbox.c.reason,
+                inbox.c.document_id,
+                inbox.c.payload,
+            )
+        )
+    }
+    ledger = {
+        (r.seller_id, r.order_id): r
+        for r in conn.execute(
+            sa.select(orders.c.seller_id, orders.c.order_id, orders.c.state, orders.c.event_id, orders.c.invoice_id)
         )
     }
     docs = list(
@@ -528,6 +546,7 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
             out.append(f"{what}: events {ids} point at {[d for _, d in got]}, not at {doc.id}")
 
     expected_docs = credit_notes = closed = credited = 0
+    noise_self: set[str] = set()
     for p in plan.orders:
         what = f"{p.kind} order {p.seller_id}/{p.order_id}"
         mine = by_order.pop((p.seller_id, p.order_id), [])
@@ -539,17 +558,25 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
                 out.append(f"{what}: documents {[d.id for d in mine]} for a bad event")
             continue
         if p.kind == "cancel_unissued" or (p.kind == "cancel_race" and not invoices):
-            # Closed before its invoice: no document; the cancellation that closed it is `cancelled`, its
-            # resends `duplicate` today (or `cancelled`: see test_found_by_chaos.py), none naming a
-            # document; and every order.paid of the order ends `cancelled`.
+            # Closed before its invoice: no document; the orders ledger says `cancelled` by one of the
+            # order's cancellations, which ended `cancelled`; its resends `duplicate` today (or
+            # `cancelled`: see test_found_by_chaos.py), none naming a document; and every order.paid of
+            # the order ends `cancelled`.
             closed += p.kind == "cancel_race"
             if mine:
                 out.append(f"{what}: documents {[d.id for d in mine]} for an order cancelled before its invoice")
-            got = sorted(rows[e].status if e in rows else "missing" for e in p.cancels)
-            if "cancelled" not in got or not set(got) <= {"cancelled", "duplicate"}:
-                out.append(f"{what}: cancellations {p.cancels} ended {got}, expected one cancelled, the rest duplicate")
-            if any(rows[e].document_id for e in p.cancels if e in rows):
-                out.append(f"{what}: cancellations {p.cancels} name a document")
+            entry = ledger.get((p.seller_id, p.order_id))
+            if entry is None or entry.state != "cancelled" or entry.event_id not in p.cancels:
+                out.append(f"{what}: orders ledger {entry}, expected cancelled by one of {p.cancels}")
+            for e in p.cancels:
+                r = rows.get(e)
+                if r is None or r.document_id is not None or r.status not in ("cancelled", "duplicate"):
+                    out.append(f"{what}: cancellation {e} ended {r}, expected cancelled or duplicate, no document")
+                elif entry is not None and e == entry.event_id and r.status != "cancelled":
+                    if r.reason == f"order already cancelled by event {e}":
+                        noise_self.add(e)  # the known bug of test_found_by_chaos.py: its own cancellation
+                    else:
+                        out.append(f"{what}: {e} closed the order and ended {r.status}, expected cancelled")
             for e in p.paid + p.late_paid:
                 if (rows[e].status if e in rows else "missing") != "cancelled":
                     out.append(f"{what}: {e} ended {rows[e].status if e in rows else 'missing'}, expected cancelled")
@@ -566,6 +593,9 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
             out.append(f"{what}: {len(invoices)} invoices, expected 1")
             continue
         invoice = invoices[0]
+        entry = ledger.get((p.seller_id, p.order_id))
+        if entry is None or entry.state != "invoiced" or entry.invoice_id != invoice.id:
+            out.append(f"{what}: orders ledger {entry}, expected invoiced by {invoice.id}")
         if Decimal(invoice.total) != ORDER_TOTAL:
             out.append(f"{what}: invoice total {invoice.total}, expected {ORDER_TOTAL}")
         one_document(p.paid, invoice, what)
@@ -599,7 +629,7 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
         for e in p.cancels
         if e in rows and rows[e].status == "duplicate" and rows[e].reason_code == "order_cancelled"
     }
-    return Outcome(expected_docs, credit_notes, closed, credited, out, noise)
+    return Outcome(expected_docs, credit_notes, closed, credited, out, noise, noise_self)
 
 
 def main() -> None:
@@ -611,6 +641,7 @@ def main() -> None:
     parser.add_argument("--kill-every", type=float, default=1.0, help="seconds between SIGKILLs; 0: none")
     parser.add_argument("--prefeed", action="store_true", help="accept every delivery before workers start")
     parser.add_argument("--orders-only", action="store_true", help="no refunds or cancellations, only orders")
+    parser.add_argument("--timeout", type=float, default=1200, help="seconds before giving up on settling")
     args = parser.parse_args()
     result = run(
         args.backend,
@@ -620,6 +651,7 @@ def main() -> None:
         kill_every=args.kill_every,
         prefeed=args.prefeed,
         mix=not args.orders_only,
+        timeout=args.timeout,
     )
     rate = round(result.documents / result.seconds, 1) if result.seconds else 0.0
     print(
