@@ -278,3 +278,27 @@ def test_a_worker_over_damaged_records_stops_when_idle(service: Mandat, tmp_path
     with service.engine.connect() as conn:
         status = dict(conn.execute(sa.select(documents.c.order_id, documents.c.render_status)).all())
     assert status == {"CMD-0001": "failed", "CMD-0002": "rendered", "CMD-0003": "rendered"}
+
+
+@pytest.mark.timeout(90)
+def test_a_pool_whose_workers_keep_dying_ends_when_until_idle_instead_of_looping(tmp_path: Path) -> None:
+    """`mandat worker --concurrency N --until-idle` over a database that cannot be opened: every worker dies
+    on its first claim. The pool used to respawn it every 0.2 s forever (a crash loop, and the command
+    never ended); now a slot that died 5 times in a row is given up, after pauses of 0.2, 0.4, 0.8, 1.6 s."""
+    import signal
+
+    from mandat.service.config import Settings
+    from mandat.service.worker import run_pool
+
+    settings = Settings(
+        home=tmp_path / "home",
+        database_url=f"sqlite:///{tmp_path / 'no-such-dir' / 'mandat.db'}",
+        blob_url=str(tmp_path / "documents"),
+    )
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        restarts = run_pool(settings, concurrency=1, until_idle=True, poll=0.01)
+    finally:
+        signal.signal(signal.SIGTERM, handlers[0])
+        signal.signal(signal.SIGINT, handlers[1])
+    assert restarts == 4  # started, then 4 restarts: the 5th death gives it up
