@@ -64,13 +64,6 @@ class Result:
     credit_notes: int = 0
     cancelled_before_invoice: int = 0  # ``cancel_race`` orders the cancellation closed before their invoice
     cancelled_after_invoice: int = 0  # ``cancel_race`` orders invoiced, then credited in full
-    # Cancellations that closed their order and ended `duplicate` of themselves (the lease ran out and a
-    # second worker decided them again): a known bug, see test_found_by_chaos.py; counted, not failed.
-    self_duplicates: int = 0
-    # Refunds and cancellations whose credit note exists but which a second decision on a stale read
-    # marked rejected (or cancelled): the other known bug of test_found_by_chaos.py; counted, not failed.
-    stale_decisions: int = 0
-    stale_rejections: int = 0  # those of them that are `rejected` (they count in ``rejected``)
     audit_problems: list[str] = field(default_factory=list)  # inbox and credit problems `mandat audit` found
     mismatches: list[str] = field(default_factory=list)  # every way the end state differs from the scenario
 
@@ -424,11 +417,7 @@ def run(
         credit_notes=outcome.credit_notes,
         cancelled_before_invoice=outcome.closed,
         cancelled_after_invoice=outcome.credited,
-        self_duplicates=len(outcome.self_duplicates),
-        stale_decisions=len(outcome.stale),
-        stale_rejections=outcome.stale_rejected,
-        audit_problems=[p for p in report.inbox_problems if p not in outcome.known_audit_noise]
-        + report.credit_problems,
+        audit_problems=report.inbox_problems + report.credit_problems,
         mismatches=outcome.mismatches,
     )
     svc.engine.dispose()
@@ -468,10 +457,6 @@ class Outcome:
     closed: int
     credited: int
     mismatches: list[str]
-    known_audit_noise: set[str]
-    self_duplicates: set[str]  # cancellations that closed their order and ended `duplicate` (known bug)
-    stale: set[str]  # refunds and cancellations decided again on a stale read (known bug)
-    stale_rejected: int
 
 
 def check(conn: sa.Connection, plan: Scenario) -> Outcome:
@@ -541,50 +526,19 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
             out.append(f"bad event {key[:60]} ({code}) not rejected: {got.status if got else 'no row'}")
         elif rejected[key] != code:
             out.append(f"bad event {key[:60]} rejected as {rejected[key]}, expected {code}")
-    # Known bug (test_found_by_chaos.py, xfail): a refund or cancellation decided a second time (its lease
-    # ran out) can read its credit note as absent and the invoice's credit state as already including it
-    # (two reads, two snapshots), and then overwrite its `issued` with `rejected over_credit` /
-    # `nothing_to_credit` (or `cancelled`). Only those outcomes, and only for an event whose credit note
-    # exists, are set aside here and counted (Result.stale_decisions); the documents are checked as usual.
-    notes_by_key = {d.idempotency_key for d in docs if d.kind == "credit_note"}
-    stale: set[str] = set()
-    for p in plan.orders:
-        for name, ids in {**p.refunds, "cancel": p.cancels if p.kind == "cancel_race" else []}.items():
-            idem = f"{MARKETPLACE}:{p.order_id}:" + ("cancel" if name == "cancel" else f"refund:{name}")
-            if idem not in notes_by_key:
-                continue
-            for e in ids:
-                r = rows.get(e)
-                if (
-                    r is not None
-                    and r.document_id is None
-                    and (
-                        (r.status == "rejected" and r.reason_code in ("over_credit", "nothing_to_credit"))
-                        or (r.status == "cancelled" and name == "cancel")
-                    )
-                ):
-                    stale.add(e)
     for key, code in sorted(rejected.items()):
-        if key not in plan.rejections and key not in stale:
+        if key not in plan.rejections:
             out.append(f"valid event {key[:60]} wrongly rejected: {code}")
 
     def one_document(ids: list[str], doc: Any, what: str) -> None:
         """Events of one document: the first to win it is ``issued``, every other ``duplicate``, all naming it."""
-        got = [
-            ("duplicate", doc.id)
-            if e in stale
-            else (rows[e].status, rows[e].document_id)
-            if e in rows
-            else ("missing", None)
-            for e in ids
-        ]
+        got = [(rows[e].status, rows[e].document_id) if e in rows else ("missing", None) for e in ids]
         if sorted(st for st, _ in got) != sorted(["issued"] + ["duplicate"] * (len(ids) - 1)):
             out.append(f"{what}: events {ids} ended {[st for st, _ in got]}, expected one issued, the rest duplicate")
         if any(doc_id != doc.id for _, doc_id in got):
             out.append(f"{what}: events {ids} point at {[d for _, d in got]}, not at {doc.id}")
 
     expected_docs = credit_notes = closed = credited = 0
-    noise_self: set[str] = set()
     for p in plan.orders:
         what = f"{p.kind} order {p.seller_id}/{p.order_id}"
         mine = by_order.pop((p.seller_id, p.order_id), [])
@@ -597,9 +551,8 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
             continue
         if p.kind == "cancel_unissued" or (p.kind == "cancel_race" and not invoices):
             # Closed before its invoice: no document; the orders ledger says `cancelled` by one of the
-            # order's cancellations, which ended `cancelled`; its resends `duplicate` today (or
-            # `cancelled`: see test_found_by_chaos.py), none naming a document; and every order.paid of
-            # the order ends `cancelled`.
+            # order's cancellations, which ended `cancelled`; its resends `duplicate` (docs/events.md; or
+            # `cancelled`), none naming a document; and every order.paid of the order ends `cancelled`.
             closed += p.kind == "cancel_race"
             if mine:
                 out.append(f"{what}: documents {[d.id for d in mine]} for an order cancelled before its invoice")
@@ -611,10 +564,7 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
                 if r is None or r.document_id is not None or r.status not in ("cancelled", "duplicate"):
                     out.append(f"{what}: cancellation {e} ended {r}, expected cancelled or duplicate, no document")
                 elif entry is not None and e == entry.event_id and r.status != "cancelled":
-                    if r.reason == f"order already cancelled by event {e}":
-                        noise_self.add(e)  # the known bug of test_found_by_chaos.py: its own cancellation
-                    else:
-                        out.append(f"{what}: {e} closed the order and ended {r.status}, expected cancelled")
+                    out.append(f"{what}: {e} closed the order and ended {r.status}, expected cancelled")
             for e in p.paid + p.late_paid:
                 if (rows[e].status if e in rows else "missing") != "cancelled":
                     out.append(f"{what}: {e} ended {rows[e].status if e in rows else 'missing'}, expected cancelled")
@@ -656,19 +606,7 @@ def check(conn: sa.Connection, plan: Scenario) -> Outcome:
             one_document(events_of[name], note, f"{what} {name}")
     for (seller_id, order_id), extra in sorted(by_order.items()):
         out.append(f"documents {[d.id for d in extra]} for {seller_id}/{order_id}, an order never sent")
-    # Known bug (tests/chaos/test_found_by_chaos.py, xfail): a cancellation re-sent for an order already
-    # closed ends `duplicate` without a document, and `mandat audit` calls that "marked issued without a
-    # document". Only that exact message for exactly those events is set aside; the check above already
-    # made sure they name no document and their order has none.
-    noise = {
-        f"event {e} marked issued without a document"
-        for p in plan.orders
-        if p.kind in ("cancel_race", "cancel_unissued")
-        for e in p.cancels
-        if e in rows and rows[e].status == "duplicate" and rows[e].reason_code == "order_cancelled"
-    }
-    stale_rejected = sum(1 for e in stale if rows[e].status == "rejected")
-    return Outcome(expected_docs, credit_notes, closed, credited, out, noise, noise_self, stale, stale_rejected)
+    return Outcome(expected_docs, credit_notes, closed, credited, out)
 
 
 def main() -> None:

@@ -21,9 +21,8 @@ def assert_exactly_the_scenario(result: Result) -> None:
     # Every order, refund and cancellation is its document(s), no more (result.ok checked them one by one).
     assert result.documents == result.expected_documents, result
     # Exactly the bad events seeded are rejected: a valid event wrongly rejected, or a bad one let
-    # through, is a mismatch above and a different count here. (stale_rejections: refunds whose credit note
-    # exists, rejected by a second decision on a stale read, the known bug of test_found_by_chaos.py.)
-    assert result.rejected == result.seeded_rejections + result.stale_rejections, result
+    # through, is a mismatch above and a different count here.
+    assert result.rejected == result.seeded_rejections, result
 
 
 @pytest.mark.slow
@@ -49,10 +48,10 @@ def test_killed_workers_lose_nothing_and_double_nothing(backend: str, workers: i
 @pytest.mark.timeout(300)  # 18-49 s measured with -n 0 on the shared 2-core box
 @pytest.mark.postgres
 def test_hot_seller_eight_worker_processes() -> None:
-    """Numbering of one seller's series under 8 workers: orders (re-sent too) and bad events only. With
-    refunds in the mix, 8 workers on one seller's orders hit the known lost wake-up of a full refund
-    (test_found_by_chaos.py) often enough to stall the run for minutes; the killed-workers runs above
-    carry refunds and cancellations."""
+    """Numbering of one seller's series under 8 workers: orders (re-sent too) and bad events only, to keep
+    it short; the killed-workers runs above carry refunds and cancellations. (With refunds, 8 workers on
+    one seller's orders also expire leases often: that is how the double decisions of
+    test_found_by_chaos.py were found, and its remaining xfail, a refund's lost wake-up, can stall it.)"""
     result = run("postgres", 400, workers=8, n_sellers=1, kill_every=0, timeout=240, mix=False)
     assert_exactly_the_scenario(result)
     assert result.duplicates > 0, result  # re-sent orders did race for the same number

@@ -38,15 +38,12 @@ def test_a_cancellation_of_a_never_invoiced_order_closes_it(service: Mandat) -> 
     assert report.ok, report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A cancellation re-sent under a new event id for an order already closed ends `duplicate` with no "
-    "document (service/app.py _try_credit_note), and service/audit.py counts every `duplicate` without a "
-    "document as 'marked issued without a document': `mandat audit` fails for good on a valid ledger. Fix "
-    "either side: the re-sent cancellation ends `cancelled` (docs/events.md: `duplicate` means another event "
-    "produced this document, and there is none), or the audit's orphan query skips rows with no document_id "
-    "and reason_code 'order_cancelled'.",
-)
+# Found by the chaos runs; fixed on main in bd7ed69 (was xfail): A cancellation re-sent under a new event id for an
+# order already closed ends `duplicate` with no  document (service/app.py _try_credit_note), and service/audit.py
+# counts every `duplicate` without a  document as 'marked issued without a document': `mandat audit` fails for good on
+# a valid ledger. Fix  either side: the re-sent cancellation ends `cancelled` (docs/events.md: `duplicate` means
+# another event  produced this document, and there is none), or the audit's orphan query skips rows with no
+# document_id  and reason_code 'order_cancelled'.",
 def test_a_cancellation_sent_twice_under_two_event_ids_passes_the_audit(service: Mandat) -> None:
     service.accept(json.dumps(cancellation("0001")))
     service.accept(json.dumps(cancellation("0001", event_id="evt-0001-cancel-again")))
@@ -63,14 +60,11 @@ def test_a_cancellation_sent_twice_under_two_event_ids_passes_the_audit(service:
     assert report.ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/app.py _try_credit_note: a cancellation decided a second time (its lease ran out while "
-    "the first worker was deciding it, and another worker claimed it) finds the order closed by itself and "
-    "overwrites its `cancelled` with `duplicate` ('order already cancelled by event <its own id>'). The "
-    "invoice path does not (Mandat._done: the document's own event stays `issued`). Fix: when "
-    "order.state == 'cancelled' and order.event_id == event.event_id, end `cancelled` as the first time.",
-)
+# Found by the chaos runs; fixed on main in bd7ed69 (was xfail): service/app.py _try_credit_note: a cancellation
+# decided a second time (its lease ran out while  the first worker was deciding it, and another worker claimed it)
+# finds the order closed by itself and  overwrites its `cancelled` with `duplicate` ('order already cancelled by event
+# <its own id>'). The  invoice path does not (Mandat._done: the document's own event stays `issued`). Fix: when
+# order.state == 'cancelled' and order.event_id == event.event_id, end `cancelled` as the first time.",
 def test_a_cancellation_decided_twice_stays_cancelled(service: Mandat) -> None:
     """Seen in the hot-seller chaos run (8 workers on 2 cores, 2 s leases): the second worker's decision
     must agree with the first, as it does for invoices and credit notes."""
@@ -96,14 +90,12 @@ def test_an_order_paid_decided_twice_stays_issued(service: Mandat) -> None:
     assert r.status == "issued"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Lost wake-up, service/app.py _try_credit_note/_refused: a full refund decided against a stale credit "
-    "state (its earlier sibling decided between its read and its write) records `waiting refund_amount_short` "
-    "with a 30x backoff (60 s after one attempt, 8 min after four) after the sibling's wake-up already ran, "
-    "so nothing wakes it. Fix: write the wait in a transaction that re-reads orders.credit_version (and the "
-    "open siblings) and retries at once (_Raced) when they changed since the decision was made.",
-)
+# Found by the chaos runs; fixed on main in bd7ed69 (was xfail): Lost wake-up, service/app.py
+# _try_credit_note/_refused: a full refund decided against a stale credit  state (its earlier sibling decided between
+# its read and its write) records `waiting refund_amount_short`  with a 30x backoff (60 s after one attempt, 8 min
+# after four) after the sibling's wake-up already ran,  so nothing wakes it. Fix: write the wait in a transaction that
+# re-reads orders.credit_version (and the  open siblings) and retries at once (_Raced) when they changed since the
+# decision was made.",
 def test_a_full_refund_whose_sibling_is_decided_meanwhile_is_not_left_waiting(
     service: Mandat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -143,14 +135,12 @@ def test_a_full_refund_whose_sibling_is_decided_meanwhile_is_not_left_waiting(
     assert status == "issued" or wait < 5, (status, wait)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/app.py _try_credit_note reads the refund's credit note (find_by_key) and the invoice's credit "
-    "state (get_order) in two statements; on PostgreSQL (READ COMMITTED) a second decision of the same refund "
-    "(lease ran out) can see no credit note yet and a credit state that already includes it, and then "
-    "overwrites `issued` with `rejected over_credit` (found by the hot-seller chaos run). Fix: read both in one "
-    "snapshot (REPEATABLE READ), or before recording a refusal re-check find_by_key and end as _done.",
-)
+# Found by the chaos runs; fixed on main in bd7ed69 (was xfail): service/app.py _try_credit_note reads the refund's
+# credit note (find_by_key) and the invoice's credit  state (get_order) in two statements; on PostgreSQL (READ
+# COMMITTED) a second decision of the same refund  (lease ran out) can see no credit note yet and a credit state that
+# already includes it, and then  overwrites `issued` with `rejected over_credit` (found by the hot-seller chaos run).
+# Fix: read both in one  snapshot (REPEATABLE READ), or before recording a refusal re-check find_by_key and end as
+# _done.",
 def test_a_refund_decided_twice_on_a_stale_read_stays_issued(service: Mandat, monkeypatch: pytest.MonkeyPatch) -> None:
     """The interleaving of the chaos run, made deterministic: the second worker's lookup of the credit note
     runs just before the first worker commits it, its read of the credit state just after."""
