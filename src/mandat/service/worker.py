@@ -7,6 +7,7 @@ nothing, because its claims expire and the idempotency key absorbs the retry.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import signal
 import time
@@ -14,6 +15,8 @@ from dataclasses import replace
 from types import FrameType
 
 from mandat.service.config import Settings
+
+log = logging.getLogger("mandat")
 
 
 def run_worker(settings: Settings, batch: int = 50, until_idle: bool = False, poll: float = 1.0) -> tuple[int, int]:
@@ -44,6 +47,15 @@ def run_worker(settings: Settings, batch: int = 50, until_idle: bool = False, po
     return total_events, total_renders
 
 
+# A pool worker that dies is restarted after a pause that doubles while it keeps dying soon after its
+# start (a database outage, a bug on every batch), instead of being respawned five times a second; with
+# --until-idle a slot that died that often in a row is given up, so the command ends instead of looping.
+RESTART_PAUSE = 0.2  # seconds before the first restart
+RESTART_PAUSE_MAX = 30.0
+HEALTHY_AFTER = 60.0  # a worker that ran this long before dying starts the count afresh
+MAX_FAILED_STARTS = 5  # --until-idle: consecutive early deaths of one slot before it is given up
+
+
 def run_pool(settings: Settings, concurrency: int, batch: int = 50, until_idle: bool = False, poll: float = 1.0) -> int:
     """Run ``concurrency`` worker processes; restart any that dies unless we are stopping.
 
@@ -52,6 +64,7 @@ def run_pool(settings: Settings, concurrency: int, batch: int = 50, until_idle: 
     ctx = mp.get_context("spawn")  # no inherited database connections or locks
     stopping = False
     restarts = 0
+    done = float("inf")
 
     def start() -> mp.process.BaseProcess:
         p = ctx.Process(target=run_worker, args=(replace(settings), batch, until_idle, poll), daemon=False)
@@ -61,22 +74,41 @@ def run_pool(settings: Settings, concurrency: int, batch: int = 50, until_idle: 
     def stop(_sig: int, _frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
-        for p in procs:
-            if p.is_alive() and p.pid:
+        for p in slots:
+            if p is not None and p.is_alive() and p.pid:
                 p.terminate()  # SIGTERM: the child finishes its batch
 
-    procs = [start() for _ in range(concurrency)]
+    slots: list[mp.process.BaseProcess | None] = [start() for _ in range(concurrency)]
+    started = [time.monotonic()] * concurrency
+    failures = [0] * concurrency
+    due = [0.0] * concurrency  # when an empty slot starts again; ``done``: never
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    while procs:
+    while any(p is not None or d != done for p, d in zip(slots, due, strict=True)):
         time.sleep(0.2)
-        for p in list(procs):
+        now = time.monotonic()
+        for i, p in enumerate(slots):
+            if p is None:
+                if stopping:
+                    due[i] = done
+                elif now >= due[i]:
+                    fresh = start()
+                    slots[i], started[i] = fresh, now
+                    if stopping:  # SIGTERM arrived while it was starting: stop it too
+                        fresh.terminate()
+                continue
             if p.is_alive():
                 continue
             p.join()
+            slots[i] = None
             if stopping or (until_idle and p.exitcode == 0):
-                procs.remove(p)
-            else:
-                restarts += 1
-                procs[procs.index(p)] = start()
+                due[i] = done
+                continue
+            failures[i] = failures[i] + 1 if now - started[i] < HEALTHY_AFTER else 1
+            if until_idle and failures[i] >= MAX_FAILED_STARTS:
+                log.error("worker slot %d died %d times in a row (exit code %s): given up", i, failures[i], p.exitcode)
+                due[i] = done
+                continue
+            restarts += 1
+            due[i] = now + min(RESTART_PAUSE * 2 ** (failures[i] - 1), RESTART_PAUSE_MAX)
     return restarts
