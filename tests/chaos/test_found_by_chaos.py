@@ -171,13 +171,8 @@ def test_a_refund_decided_twice_on_a_stale_read_stays_issued(service: Mandat, mo
     assert (r.status, r.reason_code) == ("issued", None), (r.status, r.reason_code, r.reason)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Lost wake-up, service/app.py _try_credit_note: a refund that finds no invoice records `waiting "
-    "invoice_pending` after the invoice's numbering statement already woke the order's waiting refunds (this "
-    "one was still `processing`), so it sleeps its whole backoff (2**attempts s: 32 s after 5 claims). Fix: "
-    "record the wait only if the orders row is still absent, in the same transaction, else retry at once.",
-)
+# Found by the chaos runs (was xfail): a refund that found no invoice recorded `waiting invoice_pending`
+# after the invoice's numbering had already woken the order's waiting refunds; fixed in Mandat._wait_for_invoice.
 def test_a_refund_whose_invoice_is_issued_meanwhile_is_not_left_waiting(
     service: Mandat, monkeypatch: pytest.MonkeyPatch
 ) -> None:

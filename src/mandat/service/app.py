@@ -296,7 +296,7 @@ class Mandat:
         cancel = isinstance(event, OrderCancelled)
         if order is None:
             if not cancel:
-                raise Waiting("invoice_pending", f"order {event.order_id} has no invoice yet: the refund waits for it")
+                return self._wait_for_invoice(row, event)
             with self.engine.begin() as conn:
                 if repo.cancel_before_invoice(conn, key, seller.id, event.order_id, event.event_id):
                     repo.set_inbox_outcome(
@@ -372,6 +372,24 @@ class Mandat:
                 raise _Raced
             retry = _wait_backoff(row, exc.code)
             repo.set_inbox_outcome(conn, row.id, "waiting", reason_code=exc.code, reason=exc.reason, retry_after=retry)
+        return "waiting"
+
+    def _wait_for_invoice(self, row: repo.InboxRow, event: OrderRefunded | OrderCancelled) -> str:
+        """Record that a refund waits for its order's invoice, unless the invoice was issued meanwhile.
+
+        The invoice's numbering transaction wakes the order's waiting refunds; one issued between this
+        refund's read and its wait would wake nothing, and the refund would sleep its backoff. So the wait
+        is written only if the orders row is still absent in the writing transaction (SQLite serialises the
+        two; on PostgreSQL only commits in the same instant remain, and the short backoff covers them).
+        """
+        reason = f"order {event.order_id} has no invoice yet: the refund waits for it"
+        with self.engine.begin() as conn:
+            if repo.get_order(conn, event.seller_id, event.order_key()) is not None:
+                raise _Raced  # invoiced (or cancelled) meanwhile: decide again now
+            retry = _wait_backoff(row, "invoice_pending")
+            repo.set_inbox_outcome(
+                conn, row.id, "waiting", reason_code="invoice_pending", reason=reason, retry_after=retry
+            )
         return "waiting"
 
     def _done(self, row_id: int, doc: Document, event_id: str) -> str:
