@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
+from mandat.domain.credit import Credited
+from mandat.domain.documents import Document
 from mandat.service.app import Mandat
-from mandat.service.audit import AuditReport, SeriesAudit, audit
+from mandat.service.audit import AuditReport, SeriesAudit, audit, credit_problems
 from mandat.store import repository as repo
 from mandat.store.schema import documents, inbox, outbox, series
-from tests.factories import order
+from tests.factories import order, refund, total_of
 
 
 def issue(svc: Mandat, seller_id: str, refs: Iterable[str]) -> None:
@@ -261,3 +264,82 @@ def test_issued_event_without_its_document_is_reported_for_its_seller_only(servi
     # A rejected event has no document by definition: not a problem.
     change(service, inbox.update().where(inbox.c.event_id == "evt-the1").values(status="rejected"))
     assert audit(service.engine, service.blobs, seller_id="thermoconfort").inbox_problems == []
+
+
+# --- credit notes: credit_problems, recomputed from the records alone ------------------------------
+
+
+@pytest.fixture
+def credited_once(service: Mandat) -> tuple[Document, Document]:
+    """F-ABJ-000001 (order 0001) and its full credit note A-ABJ-000001."""
+    assert service.accept(json.dumps(order(ref="0001"))).status == "pending"
+    while service.work_once(100) != (0, 0):
+        pass
+    amount = total_of(order(ref="0001"))
+    service.accept(json.dumps(refund(refund_id="R1", scope={"kind": "full"}, amount=amount)))
+    while service.work_once(100) != (0, 0):
+        pass
+    with service.engine.connect() as conn:
+        ((invoice_id, notes),) = repo.credit_notes_by_invoice(conn).items()
+        invoice = repo.get_document(conn, doc_id=invoice_id)
+    assert invoice is not None
+    assert [n.number for n in notes] == ["A-ABJ-000001"]
+    return invoice, notes[0]
+
+
+def test_credit_notes_of_something_not_an_invoice(credited_once: tuple[Document, Document]) -> None:
+    invoice, note = credited_once
+    twin = note.model_copy(update={"number": "A-ABJ-000002"})
+    expected = ["credit notes A-ABJ-000001, A-ABJ-000002 correct a document that is not an issued invoice"]
+    assert credit_problems(None, [note, twin], None) == expected
+    assert credit_problems(note, [note, twin], None) == expected  # a credit note is not an invoice
+    # The full credit of the invoice is sound.
+    assert credit_problems(invoice, [note], None) == []
+
+
+def test_a_credit_note_naming_another_invoice_or_none(credited_once: tuple[Document, Document]) -> None:
+    invoice, note = credited_once
+    assert note.corrects is not None
+    orphan = note.model_copy(update={"corrects": None})
+    assert credit_problems(invoice, [orphan], None) == [
+        f"A-ABJ-000001 names None instead of F-ABJ-000001 of {invoice.issue_date}"
+    ]
+    elsewhere = note.model_copy(update={"corrects": note.corrects.model_copy(update={"number": "F-ABJ-000009"})})
+    (problem,) = credit_problems(invoice, [elsewhere], None)
+    assert problem.startswith("A-ABJ-000001 names ")
+    assert "F-ABJ-000009" in problem
+    assert problem.endswith(f" instead of F-ABJ-000001 of {invoice.issue_date}")
+
+
+def test_a_line_credited_beyond_its_quantity_alone_is_reported(credited_once: tuple[Document, Document]) -> None:
+    invoice, note = credited_once
+    # The note's first line says one more unit than the invoice line, same net and gross: beyond in
+    # quantity only (and per rate and in total nothing is beyond).
+    line = note.lines[0]
+    more = line.model_copy(update={"quantity": line.quantity + 1})
+    tampered = note.model_copy(update={"lines": [more, *note.lines[1:]]})
+    assert credit_problems(invoice, [tampered], None) == [
+        f"F-ABJ-000001 line {line.id} credited beyond its amount by A-ABJ-000001"
+    ]
+
+
+def test_a_rate_credited_beyond_its_net_alone_is_reported(credited_once: tuple[Document, Document]) -> None:
+    invoice, note = credited_once
+    # One cent more net on the note's first line, gross unchanged: the line is beyond in net, its rate
+    # is beyond in net (left -0.01), the total incl. VAT is not beyond.
+    line = note.lines[0]
+    more = line.model_copy(update={"net_amount": line.net_amount + Decimal("0.01")})
+    tampered = note.model_copy(update={"lines": [more, *note.lines[1:]]})
+    assert credit_problems(invoice, [tampered], None) == [
+        f"F-ABJ-000001 line {line.id} credited beyond its amount by A-ABJ-000001",
+        f"F-ABJ-000001 VAT {line.vat_category} {line.vat_rate}% credited beyond its total by A-ABJ-000001",
+    ]
+
+
+def test_the_orders_ledger_must_agree_with_the_credit_notes(credited_once: tuple[Document, Document]) -> None:
+    invoice, note = credited_once
+    state = Credited.from_credit_notes(invoice, [note])
+    assert credit_problems(invoice, [note], state.to_json()) == []
+    assert credit_problems(invoice, [note], Credited().to_json()) == [
+        "F-ABJ-000001: the orders ledger disagrees with its credit notes A-ABJ-000001"
+    ]
