@@ -220,6 +220,20 @@ def test_documents_without_files_are_problems_with_their_reason(service: Mandat)
     assert not report.ok
 
 
+def test_every_document_without_its_file_is_counted(service: Mandat) -> None:
+    # Two issued, neither rendered: 2 unrendered, one problem each, in number order.
+    for ref in ("1", "2"):
+        assert service.accept(json.dumps(order(ref=ref))).status == "pending"
+    for row_id in service.claim(10):
+        assert service.process(row_id) == "issued"
+    report = audit(service.engine, service.blobs)
+    assert report.unrendered == 2
+    assert report.render_problems == [
+        f"{abj(1)}: no file yet, rendering pending",
+        f"{abj(2)}: no file yet, rendering pending",
+    ]
+
+
 def test_missing_or_altered_files_are_problems(three: Mandat) -> None:
     first, second, third = rows(three)
     # Number 1's PDF key points nowhere; number 2's XML recorded with another checksum (blobs are
