@@ -357,3 +357,20 @@ def test_the_orders_ledger_must_agree_with_the_credit_notes(credited_once: tuple
     assert credit_problems(invoice, [note], Credited().to_json()) == [
         "F-ABJ-000001: the orders ledger disagrees with its credit notes A-ABJ-000001"
     ]
+
+
+def test_credited_invoices_are_counted_for_their_seller_only(service: Mandat) -> None:
+    # Orders 0001 and 0002 of atelier-bois, each invoiced then refunded in full: two credited
+    # invoices; thermoconfort has none.
+    for ref in ("0001", "0002"):
+        assert service.accept(json.dumps(order(ref=ref))).status == "pending"
+        while service.work_once(100) != (0, 0):
+            pass
+        service.accept(json.dumps(refund(ref, refund_id="R1", amount=total_of(order(ref=ref)))))
+        while service.work_once(100) != (0, 0):
+            pass
+    report = audit(service.engine, service.blobs)
+    assert (report.credited_invoices, report.credit_problems) == (2, [])
+    assert report.ok
+    assert audit(service.engine, service.blobs, seller_id="atelier-bois").credited_invoices == 2
+    assert audit(service.engine, service.blobs, seller_id="thermoconfort").credited_invoices == 0
