@@ -21,7 +21,7 @@ from mandat.domain.documents import Document
 from mandat.service.app import Mandat
 from mandat.service.audit import AuditReport, SeriesAudit, audit, credit_problems
 from mandat.store import repository as repo
-from mandat.store.schema import documents, inbox, outbox, series
+from mandat.store.schema import documents, inbox, orders, outbox, series
 from tests.factories import order, refund, total_of
 
 
@@ -374,3 +374,14 @@ def test_credited_invoices_are_counted_for_their_seller_only(service: Mandat) ->
     assert report.ok
     assert audit(service.engine, service.blobs, seller_id="atelier-bois").credited_invoices == 2
     assert audit(service.engine, service.blobs, seller_id="thermoconfort").credited_invoices == 0
+    # Every credit note moves its order's ledger row (credited state, version). Order 0001's row says
+    # nothing was credited; order 0002's row lost its version (read as no ledger entry at all):
+    # each invoice has its own problem, both reported.
+    change(
+        service, orders.update().where(orders.c.order_id == "CMD-0001").values(credited='{"lines": {}, "rates": {}}')
+    )
+    change(service, orders.update().where(orders.c.order_id == "CMD-0002").values(credit_version=0))
+    assert sorted(audit(service.engine, service.blobs).credit_problems) == [
+        "F-ABJ-000001: the orders ledger disagrees with its credit notes A-ABJ-000001",
+        "F-ABJ-000002: the orders ledger disagrees with its credit notes A-ABJ-000002",
+    ]
