@@ -48,12 +48,19 @@ def head(conn: Connection, seller_id: str = "atelier-bois") -> tuple[int, dateti
     return r.last_seq, repo.as_utc(r.last_issued_at), r.last_hash
 
 
-def add_event(conn: Connection, event_id: str, *, status: str = "pending", order_id: str = "CMD-1") -> int:
+def add_event(
+    conn: Connection,
+    event_id: str,
+    *,
+    status: str = "pending",
+    order_id: str = "CMD-1",
+    seller_id: str = "atelier-bois",
+) -> int:
     assert repo.add_to_inbox(
         conn,
         event_id=event_id,
         event_type="order.refunded",
-        seller_id="atelier-bois",
+        seller_id=seller_id,
         order_id=order_id,
         payload="{}",
         status=status,
@@ -561,3 +568,52 @@ def test_postgres_numbering_statement(pg: Engine) -> None:  # noqa: F811
         assert abs((task.available_at - task.created_at) - timedelta(seconds=30)) < timedelta(seconds=1)
         woken = conn.execute(sa.select(inbox.c.available_at)).scalar_one()
         assert woken < future
+
+
+def test_a_lease_ending_exactly_now_is_expired(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The lease runs until available_at; at that very instant it is over and the event is claimable.
+    monkeypatch.setattr(repo, "utcnow", lambda: NOW)
+    lease = timedelta(minutes=5)
+    with engine.begin() as conn:
+        a, b = add_event(conn, "a"), add_event(conn, "b")
+        conn.execute(inbox.update().values(status="processing", claimed_by="w0", available_at=NOW))
+        assert repo.claim_one(conn, a, "w1", lease) is True
+        assert repo.claim_inbox(conn, "w2", 10, lease) == [b]
+        assert (inbox_row(conn, a).claimed_by, inbox_row(conn, b).claimed_by) == ("w1", "w2")
+        assert repo.as_utc(inbox_row(conn, b).available_at) == NOW + lease
+        # A render task due exactly now is due.
+        doc, _ = repo.issue_document(conn, draft("1"), NOW)
+        assert [d for _, d, _ in repo.claim_outbox(conn, "render", 10, lease)] == [doc.id]
+
+
+def test_an_invoice_does_not_wake_another_sellers_event_for_the_same_order_id(engine: Engine) -> None:
+    # Order ids are the marketplace's, shared by sellers: thermoconfort's CMD-1 is another order.
+    later = NOW + timedelta(days=1)
+    with engine.begin() as conn:
+        theirs = add_event(conn, "e-theirs", order_id="CMD-1", seller_id="thermoconfort")
+        conn.execute(inbox.update().values(status="waiting", reason_code="invoice_pending", available_at=later))
+        repo.issue_document(conn, draft("1"), NOW)
+        assert repo.as_utc(inbox_row(conn, theirs).available_at) == later
+
+
+def test_fail_render_gives_up_only_this_documents_pending_render(engine: Engine) -> None:
+    with engine.begin() as conn:
+        d1, _ = repo.issue_document(conn, draft("1"), NOW)
+        d2, _ = repo.issue_document(conn, draft("2"), NOW)
+        d3, _ = repo.issue_document(conn, draft("3"), NOW)
+        # d1 also has a notify task; d3's render is already done.
+        conn.execute(
+            outbox.insert().values(
+                document_id=d1.id, task="notify", status="pending", attempts=0, available_at=NOW, created_at=NOW
+            )
+        )
+        conn.execute(outbox.update().where(outbox.c.document_id == d3.id).values(status="done"))
+        repo.fail_render(conn, d1.id, "unreadable")
+        repo.fail_render(conn, d3.id, "unreadable")
+        tasks = {(r.document_id, r.task): (r.status, r.last_error) for r in conn.execute(sa.select(outbox))}
+    assert tasks == {
+        (d1.id, "render"): ("failed", "unreadable"),
+        (d1.id, "notify"): ("pending", None),
+        (d2.id, "render"): ("pending", None),
+        (d3.id, "render"): ("done", None),
+    }
