@@ -568,6 +568,9 @@ def test_postgres_numbering_statement(pg: Engine) -> None:  # noqa: F811
         assert abs((task.available_at - task.created_at) - timedelta(seconds=30)) < timedelta(seconds=1)
         woken = conn.execute(sa.select(inbox.c.available_at)).scalar_one()
         assert woken < future
+    # The batch path is SQLite's only, and says why.
+    with pytest.raises(AssertionError, match=r"^PostgreSQL issues one statement per document$"), pg.begin() as conn:
+        repo.issue_many(conn, [draft("3")], NOW, timedelta(0))
 
 
 def test_a_lease_ending_exactly_now_is_expired(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -611,6 +614,8 @@ def test_fail_render_gives_up_only_this_documents_pending_render(engine: Engine)
         repo.fail_render(conn, d1.id, "unreadable")
         repo.fail_render(conn, d3.id, "unreadable")
         tasks = {(r.document_id, r.task): (r.status, r.last_error) for r in conn.execute(sa.select(outbox))}
+        status = dict(conn.execute(sa.select(documents.c.id, documents.c.render_status)).all())
+    assert status == {d1.id: "failed", d2.id: "pending", d3.id: "failed"}
     assert tasks == {
         (d1.id, "render"): ("failed", "unreadable"),
         (d1.id, "notify"): ("pending", None),
