@@ -186,7 +186,7 @@ def test_issue_many_numbers_per_series_skipping_known_doubles_and_cancelled(engi
         # atelier-bois's credit-note series A, at 7, stored before its invoice series F: never read for F.
         conn.execute(series.insert().values(seller_id="atelier-bois", series="A", last_seq=7, last_hash="a" * 64))
         first, _ = repo.issue_document(conn, draft("1"), NOW)
-        conn.execute(series.update().values(last_issued_at=NOW + timedelta(hours=1)))
+        conn.execute(series.update().where(series.c.series == "F").values(last_issued_at=NOW + timedelta(hours=1)))
         cancelled = draft("9")
         repo.cancel_before_invoice(conn, cancelled.order_key, cancelled.seller_id, "CMD-9", "evt-c")
     batch = [
@@ -199,10 +199,21 @@ def test_issue_many_numbers_per_series_skipping_known_doubles_and_cancelled(engi
     ]
     now = NOW + timedelta(minutes=5)
     with engine.begin() as conn:
-        add_event(conn, "e-wait", order_id="CMD-4")
-        conn.execute(
-            inbox.update().values(status="waiting", reason_code="invoice_pending", available_at=NOW + timedelta(days=1))
-        )
+        # Due tomorrow: CMD-4's refund waiting for its invoice; and three that must not move: another
+        # order's, one of CMD-4 waiting for something else, one of CMD-4 that is not waiting.
+        late = NOW + timedelta(days=1)
+        for event_id, order_id, status, reason in (
+            ("e-wait", "CMD-4", "waiting", "invoice_pending"),
+            ("e-other-order", "CMD-7", "waiting", "invoice_pending"),
+            ("e-other-reason", "CMD-4", "waiting", "capture_pending"),
+            ("e-not-waiting", "CMD-4", "processing", "invoice_pending"),
+        ):
+            add_event(conn, event_id, order_id=order_id)
+            conn.execute(
+                inbox.update()
+                .where(inbox.c.event_id == event_id)
+                .values(status=status, reason_code=reason, available_at=late)
+            )
         issued = repo.issue_many(conn, batch, now, timedelta(seconds=7))
         assert sorted(issued) == [1, 3, 5]
         assert [(issued[i].number, issued[i].prev_hash) for i in (1, 5)] == [
@@ -214,6 +225,8 @@ def test_issue_many_numbers_per_series_skipping_known_doubles_and_cancelled(engi
         assert [issued[i].issued_at for i in (1, 3, 5)] == [NOW + timedelta(hours=1), now, NOW + timedelta(hours=1)]
         assert head(conn) == (3, NOW + timedelta(hours=1), issued[5].hash)
         assert head(conn, "thermoconfort") == (1, now, issued[3].hash)
+        a_head = conn.execute(sa.select(series).where(series.c.series == "A")).one()
+        assert (a_head.last_seq, a_head.last_issued_at, a_head.last_hash) == (7, None, "a" * 64)
         stored = {r.id: r for r in conn.execute(sa.select(documents))}
         for doc in issued.values():
             r = stored[doc.id]
@@ -240,8 +253,8 @@ def test_issue_many_numbers_per_series_skipping_known_doubles_and_cancelled(engi
         }
         assert {(r.state, r.credit_version) for r in ledger.values()} == {("invoiced", 0)}
         # The refund of CMD-4 waiting for its invoice is runnable now.
-        (waiting,) = conn.execute(sa.select(inbox)).all()
-        assert repo.as_utc(waiting.available_at) == now
+        due = {r.event_id: repo.as_utc(r.available_at) for r in conn.execute(sa.select(inbox))}
+        assert due == {"e-wait": now, "e-other-order": late, "e-other-reason": late, "e-not-waiting": late}
 
 
 def test_issue_many_of_nothing_new_writes_nothing(engine: Engine) -> None:
@@ -635,3 +648,53 @@ def test_issue_many_leaves_credit_notes_to_issue_document(engine: Engine) -> Non
         assert sorted(issued) == [1]
         assert issued[1].number == "F-ABJ-000001"
         assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 1
+
+
+def test_render_bookkeeping_touches_only_this_documents_render_task(engine: Engine) -> None:
+    with engine.begin() as conn:
+        d1, _ = repo.issue_document(conn, draft("1"), NOW)
+        d2, _ = repo.issue_document(conn, draft("2"), NOW)
+        d3, _ = repo.issue_document(conn, draft("3"), NOW)
+        # d1: a notify task stored before its render task (tried 9 times, failed); the render tried once.
+        conn.execute(outbox.delete().where(outbox.c.document_id == d1.id))
+        for task, status, attempts in (("notify", "failed", 9), ("render", "pending", 1)):
+            conn.execute(
+                outbox.insert().values(
+                    document_id=d1.id, task=task, status=status, attempts=attempts, available_at=NOW, created_at=NOW
+                )
+            )
+        # d3's render finished meanwhile: a late error must not reopen it.
+        conn.execute(outbox.update().where(outbox.c.document_id == d3.id).values(status="done", attempts=1))
+        # Attempt 1 of 3 for d1 (its render's count, not the notify's 9): not given up.
+        assert repo.mark_render_error(conn, d1.id, "boom", 3, lambda a: timedelta(seconds=a)) is False
+        assert repo.mark_render_error(conn, d3.id, "late", 3, lambda a: timedelta(seconds=a)) is False
+        tasks = {(r.document_id, r.task): (r.status, r.attempts, r.last_error) for r in conn.execute(sa.select(outbox))}
+        assert tasks == {
+            (d1.id, "notify"): ("failed", 9, None),
+            (d1.id, "render"): ("pending", 1, "boom"),
+            (d2.id, "render"): ("pending", 0, None),
+            (d3.id, "render"): ("done", 1, None),
+        }
+        # d1 given up at its third attempt: only d1's status changes.
+        conn.execute(outbox.update().where(outbox.c.document_id == d1.id, outbox.c.task == "render").values(attempts=3))
+        assert repo.mark_render_error(conn, d1.id, "boom", 3, lambda a: timedelta(seconds=a)) is True
+        status = dict(conn.execute(sa.select(documents.c.id, documents.c.render_status)).all())
+        assert status == {d1.id: "failed", d2.id: "pending", d3.id: "pending"}
+        # Retrying the failed renders leaves the failed notify task alone.
+        assert repo.retry_failed_renders(conn) == 1
+        assert (
+            conn.execute(
+                sa.select(outbox.c.status).where(outbox.c.document_id == d1.id, outbox.c.task == "notify")
+            ).scalar_one()
+            == "failed"
+        )
+
+
+def test_document_rows_in_series_order_within_a_seller(engine: Engine) -> None:
+    # atelier-bois numbers in two series, F then A then F: rows come by series (A before F), then number.
+    a_series = dataclasses.replace(draft("9"), series="A", series_format="A-{code}-{seq:06}")
+    with engine.begin() as conn:
+        repo.issue_document(conn, draft("1"), NOW)
+        repo.issue_document(conn, a_series, NOW)
+        repo.issue_document(conn, draft("2"), NOW)
+        assert [r.number for r in repo.document_rows(conn)] == ["A-ABJ-000001", "F-ABJ-000001", "F-ABJ-000002"]
