@@ -698,3 +698,23 @@ def test_document_rows_in_series_order_within_a_seller(engine: Engine) -> None:
         repo.issue_document(conn, a_series, NOW)
         repo.issue_document(conn, draft("2"), NOW)
         assert [r.number for r in repo.document_rows(conn)] == ["A-ABJ-000001", "F-ABJ-000001", "F-ABJ-000002"]
+
+
+@pytest.mark.postgres
+def test_postgres_claims_skip_rows_another_worker_holds(pg: Engine) -> None:  # noqa: F811
+    # Two workers claim at once: the second gets the other row at once (SKIP LOCKED), it neither waits
+    # for the first one's transaction (lock_timeout turns a wait into an error) nor takes its row.
+    svc = Mandat(Settings.from_env(Path("/nonexistent")), engine=pg)
+    svc.save_sellers([seller()])
+    lease = timedelta(minutes=5)
+    with pg.begin() as conn:
+        d1, _ = repo.issue_document(conn, draft("1"), NOW)
+        d2, _ = repo.issue_document(conn, draft("2"), NOW)
+        e1, e2 = add_event(conn, "e1"), add_event(conn, "e2")
+    with pg.connect() as first, pg.connect() as second, first.begin():
+        assert [d for _, d, _ in repo.claim_outbox(first, "render", 1, lease)] == [d1.id]
+        assert repo.claim_inbox(first, "w1", 1, lease) == [e1]
+        with second.begin():
+            second.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+            assert [d for _, d, _ in repo.claim_outbox(second, "render", 10, lease)] == [d2.id]
+            assert repo.claim_inbox(second, "w2", 10, lease) == [e2]
