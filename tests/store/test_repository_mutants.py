@@ -718,3 +718,16 @@ def test_postgres_claims_skip_rows_another_worker_holds(pg: Engine) -> None:  # 
             second.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
             assert [d for _, d, _ in repo.claim_outbox(second, "render", 10, lease)] == [d2.id]
             assert repo.claim_inbox(second, "w2", 10, lease) == [e2]
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_a_number_python_would_not_give(pg: Engine, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    # The SQL and Python definitions of the number drift apart (the hash still agrees): refused.
+    svc = Mandat(Settings.from_env(Path("/nonexistent")), engine=pg)
+    svc.save_sellers([seller()])
+    monkeypatch.setattr(Draft, "number_for", lambda self, seq: f"F-ABJ-{seq:07d}")
+    with (
+        pytest.raises(RuntimeError, match=r"^numbering statement produced an inconsistent document F-ABJ-000001$"),
+        pg.begin() as conn,
+    ):
+        repo.issue_document(conn, draft("1"), NOW)
