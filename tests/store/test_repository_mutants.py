@@ -731,3 +731,16 @@ def test_postgres_refuses_a_number_python_would_not_give(pg: Engine, monkeypatch
         pg.begin() as conn,
     ):
         repo.issue_document(conn, draft("1"), NOW)
+
+
+def test_two_sellers_may_invoice_the_same_marketplace_order_id(engine: Engine) -> None:
+    # Order ids are the marketplace's: atelier-bois's CMD-1 and thermoconfort's CMD-1 share the
+    # idempotency key text, yet each seller gets its own invoice, number 1 of its own series.
+    with engine.begin() as conn:
+        mine, created = repo.issue_document(conn, draft("1"), NOW)
+        theirs, created_too = repo.issue_document(conn, draft("1", "thermoconfort"), NOW)
+        assert (created, created_too) == (True, True)
+        assert (mine.number, theirs.number) == ("F-ABJ-000001", "F-TCI-000001")
+        assert mine.idempotency_key == theirs.idempotency_key
+        assert repo.find_by_key(conn, mine.idempotency_key, "thermoconfort") == theirs
+        assert repo.find_by_key(conn, mine.idempotency_key, "atelier-bois") == mine
