@@ -694,10 +694,13 @@ def test_document_rows_in_series_order_within_a_seller(engine: Engine) -> None:
     # atelier-bois numbers in two series, F then A then F: rows come by series (A before F), then number.
     a_series = dataclasses.replace(draft("9"), series="A", series_format="A-{code}-{seq:06}")
     with engine.begin() as conn:
-        repo.issue_document(conn, draft("1"), NOW)
-        repo.issue_document(conn, a_series, NOW)
-        repo.issue_document(conn, draft("2"), NOW)
+        f1, _ = repo.issue_document(conn, draft("1"), NOW)
+        a1, _ = repo.issue_document(conn, a_series, NOW)
+        f2, _ = repo.issue_document(conn, draft("2"), NOW)
         assert [r.number for r in repo.document_rows(conn)] == ["A-ABJ-000001", "F-ABJ-000001", "F-ABJ-000002"]
+        # Each series has its own head and its own chain.
+        assert (a1.prev_hash, f2.prev_hash) == (GENESIS, f1.hash)
+        assert repo.series_heads(conn) == {("atelier-bois", "A"): (1, a1.hash), ("atelier-bois", "F"): (2, f2.hash)}
 
 
 @pytest.mark.postgres
@@ -744,3 +747,7 @@ def test_two_sellers_may_invoice_the_same_marketplace_order_id(engine: Engine) -
         assert mine.idempotency_key == theirs.idempotency_key
         assert repo.find_by_key(conn, mine.idempotency_key, "thermoconfort") == theirs
         assert repo.find_by_key(conn, mine.idempotency_key, "atelier-bois") == mine
+        assert repo.series_heads(conn) == {
+            ("atelier-bois", "F"): (1, mine.hash),
+            ("thermoconfort", "F"): (1, theirs.hash),
+        }
