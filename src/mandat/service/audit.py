@@ -91,9 +91,12 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id:
                 current.gaps.extend(range(prev_seq + 1, row.seq))
             if prev_time is not None and row.issued_at < prev_time:
                 current.backwards.append(row.number)
-            data = repo.document_data(conn, row.id)
-            doc = repo.document_from_row(data)
-            if row.prev_hash != prev_hash or doc.compute_hash() != row.hash or doc.hash != row.hash:
+            try:
+                doc = repo.document_from_row(repo.document_data(conn, row.id))
+                intact = doc.compute_hash() == row.hash and doc.hash == row.hash
+            except ValueError:  # a damaged record (JSON or model) cannot match its hash: reported, not raised
+                intact = False
+            if row.prev_hash != prev_hash or not intact:
                 current.chain_breaks.append(row.number)
             prev_seq, prev_hash, prev_time = row.seq, row.hash, row.issued_at
             if row.render_status != "rendered":
@@ -125,7 +128,8 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id:
                 documents.c.id.is_(None),
                 # A cancellation re-sent for an order cancelled before its invoice is a `duplicate` of an
                 # outcome without a document, by design (docs/events.md).
-                ~((inbox.c.status == "duplicate") & (inbox.c.reason_code == "order_cancelled")),
+                # (coalesce: NULL reason codes must not turn the whole condition NULL, i.e. false)
+                ~((inbox.c.status == "duplicate") & (sa.func.coalesce(inbox.c.reason_code, "") == "order_cancelled")),
             )
         )
         if seller_id is not None:
@@ -133,11 +137,19 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id:
         report.inbox_problems = [
             f"event {e} marked issued without a document" for e in conn.execute(orphans_q).scalars()
         ]
-        by_invoice = repo.credit_notes_by_invoice(conn, seller_id=seller_id)
+        try:
+            by_invoice = repo.credit_notes_by_invoice(conn, seller_id=seller_id)
+        except ValueError as exc:  # a damaged credit note record (already a chain break above)
+            report.credit_problems.append(f"credit notes not checked: a record does not parse ({type(exc).__name__})")
+            by_invoice = {}
         ledger = repo.ledger(conn)
         for invoice_id, notes in by_invoice.items():
             report.credited_invoices += 1
-            invoice = repo.get_document(conn, doc_id=invoice_id)
+            try:
+                invoice = repo.get_document(conn, doc_id=invoice_id)
+            except ValueError as exc:
+                report.credit_problems.append(f"invoice {invoice_id}: its record does not parse ({type(exc).__name__})")
+                continue
             entry = ledger.get(invoice_id)
             # Every credit note moved the ledger's version: credit notes without it were issued around it.
             report.credit_problems += credit_problems(invoice, notes, entry.credited if entry else "")
