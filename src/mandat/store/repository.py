@@ -420,8 +420,14 @@ def issue_document(
     ).one()
     last = as_utc(row.last_issued_at)
     # Chronological numbering: the issue time never goes backwards within a series,
-    # even when clocks of two workers disagree.
+    # even when clocks of two workers disagree; and a credit note is never dated before its invoice.
     issued_at = max(now, last) if last else now
+    if draft.corrects_id is not None:
+        corrected = as_utc(
+            conn.execute(sa.select(documents.c.issued_at).where(documents.c.id == draft.corrects_id)).scalar()
+        )
+        if corrected is not None:
+            issued_at = max(issued_at, corrected)
     doc = draft.finalize(seq=row.last_seq, issued_at=issued_at, prev_hash=row.last_hash)
     conn.execute(
         series.update()
@@ -732,9 +738,9 @@ def ledger(conn: Connection) -> dict[str, OrderRow]:
 
 
 # One statement: lock the series row (only if the order has no document yet), stamp the issue time
-# after the lock (never before the series' last), derive number and dates, compute the chain hash
-# exactly as Document.compute_hash does, move the series head, insert the document and its render
-# task. The JSON record is the draft's body completed with the stamped fields.
+# after the lock (never before the series' last, nor a credit note before its invoice), derive number
+# and dates, compute the chain hash exactly as Document.compute_hash does, move the series head, insert
+# the document and its render task. The JSON record is the draft's body completed with the stamped fields.
 _ISSUE_SQL = sa.text("""
 WITH prev AS (
     SELECT last_seq, last_issued_at, last_hash FROM series
@@ -743,7 +749,9 @@ WITH prev AS (
     FOR UPDATE
 ), stamp AS (
     SELECT last_seq + 1 AS seq,
-           GREATEST(clock_timestamp(), COALESCE(last_issued_at, '-infinity'::timestamptz)) AS issued_at,
+           GREATEST(clock_timestamp(), COALESCE(last_issued_at, '-infinity'::timestamptz),
+                    COALESCE((SELECT issued_at FROM documents WHERE id = :corrects_id), '-infinity'::timestamptz))
+             AS issued_at,
            last_hash AS prev_hash
     FROM prev
 ), named AS (
