@@ -164,6 +164,8 @@ def check_credit_notes(store: Store) -> None:
         for name in ("seller_id", "currency", "marketplace_id", "order_id", "buyer"):
             assert cn[name] == iv[name], f"{d['number']} {name} {cn[name]!r}, its invoice {inv['number']}: {iv[name]!r}"
         assert cn["corrects"] == {"number": iv["number"], "issue_date": iv["issue_date"]}, d["number"]
+        # Never dated before the invoice it corrects, whatever the issuing worker's clock.
+        assert d["issued_at"] >= inv["issued_at"], (d["number"], inv["number"])
         assert (cn["type_code"], iv["type_code"]) == ("381", "380"), d["number"]
         assert (d["series"], inv["series"]) == ("A", "F"), f"{d['number']} in {d['series']}, invoice in {inv['series']}"
         assert _dec(cn["totals"]["tax_inclusive"]) > 0, f"{d['number']} credits nothing"

@@ -191,6 +191,10 @@ def plan_after_sale(draw: st.DrawFn, o: Order) -> None:
         occurred = f"2026-11-20T09:{10 + k:02d}:00+01:00"
         if kind == "cancel":
             ev = cancellation(f"{code}-{o.no}", amount="0", seller_id=o.seller_id, occurred_at=occurred)
+            # Two cancellations of one order are two events: the factory's id is per order, and a second
+            # one under the same id would be a redelivery of the first (found: a right first cancellation
+            # and a wrong second one shared the id, so the first one's credit note looked like the second's).
+            ev["event_id"] = f"{ev['event_id']}-{k}"
         else:
             scope: dict[str, Any] = {"kind": kind}
             if kind == "lines":
