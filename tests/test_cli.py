@@ -356,3 +356,15 @@ def test_text_from_events_prints_verbatim(tmp_path: Path) -> None:
     events.write_text(json.dumps(event) + "\n", encoding="utf-8")
     run("ingest", str(events), "--home", home)
     assert description in run("show", "F-ABJ-000001", "--home", home)
+
+
+def test_worker_pool_that_gave_a_slot_up_exits_non_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `mandat worker --until-idle` in a script: when a worker process kept dying and its slot was given up,
+    # the events are not all processed, and the exit code must say so (it said 0).
+    import mandat.service.worker as worker
+
+    monkeypatch.setattr(worker, "run_pool", lambda *args: worker.PoolResult(restarts=4, given_up=1))
+    result = runner.invoke(app, ["worker", "--home", str(tmp_path), "--concurrency", "2", "--until-idle"])
+    assert result.exit_code == 1, result.output
+    assert "4 worker processes were restarted after dying" in result.output
+    assert "error: 1 of 2 worker processes gave up after dying repeatedly (see the log)" in result.output

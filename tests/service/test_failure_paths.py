@@ -292,8 +292,8 @@ def test_a_pool_whose_workers_keep_dying_ends_when_until_idle_instead_of_looping
     )
     handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     try:
-        restarts = run_pool(settings, concurrency=1, until_idle=True, poll=0.01)
+        result = run_pool(settings, concurrency=1, until_idle=True, poll=0.01)
     finally:
         signal.signal(signal.SIGTERM, handlers[0])
         signal.signal(signal.SIGINT, handlers[1])
-    assert restarts == 4  # started, then 4 restarts: the 5th death gives it up
+    assert result == (4, 1)  # started, then 4 restarts: the 5th death gives the one slot up

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 from rich.text import Text
 
-from mandat.cli.common import HomeOpt, console, json_lines, open_service, read_text, settings_from_env
+from mandat.cli.common import HomeOpt, console, fail, json_lines, open_service, read_text, settings_from_env
 from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
 from mandat.service.app import Mandat, ReplayRefused
@@ -240,9 +240,12 @@ def worker(
         if until_idle:
             console.print(f"nothing left to do: {events} events processed, {renders} documents rendered")
     else:
-        restarts = run_pool(settings, concurrency, batch, until_idle, poll)
+        restarts, given_up = run_pool(settings, concurrency, batch, until_idle, poll)
         if restarts:
             console.print(f"{restarts} worker processes were restarted after dying")
+        if given_up:
+            # The work is not done: a script waiting for --until-idle must not read success.
+            fail(f"{given_up} of {concurrency} worker processes gave up after dying repeatedly (see the log)", 1)
 
 
 @app.command()

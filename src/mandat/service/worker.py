@@ -13,6 +13,7 @@ import signal
 import time
 from dataclasses import replace
 from types import FrameType
+from typing import NamedTuple
 
 from mandat.service.config import Settings
 
@@ -56,14 +57,21 @@ HEALTHY_AFTER = 60.0  # a worker that ran this long before dying starts the coun
 MAX_FAILED_STARTS = 5  # --until-idle: consecutive early deaths of one slot before it is given up
 
 
-def run_pool(settings: Settings, concurrency: int, batch: int = 50, until_idle: bool = False, poll: float = 1.0) -> int:
+class PoolResult(NamedTuple):
+    restarts: int  # workers restarted after dying
+    given_up: int  # --until-idle: slots given up after MAX_FAILED_STARTS early deaths in a row
+
+
+def run_pool(
+    settings: Settings, concurrency: int, batch: int = 50, until_idle: bool = False, poll: float = 1.0
+) -> PoolResult:
     """Run ``concurrency`` worker processes; restart any that dies unless we are stopping.
 
     Returns how many workers were restarted after an abnormal exit.
     """
     ctx = mp.get_context("spawn")  # no inherited database connections or locks
     stopping = False
-    restarts = 0
+    restarts = given_up = 0
     done = float("inf")
 
     def start() -> mp.process.BaseProcess:
@@ -108,7 +116,8 @@ def run_pool(settings: Settings, concurrency: int, batch: int = 50, until_idle: 
             if until_idle and failures[i] >= MAX_FAILED_STARTS:
                 log.error("worker slot %d died %d times in a row (exit code %s): given up", i, failures[i], p.exitcode)
                 due[i] = done
+                given_up += 1
                 continue
             restarts += 1
             due[i] = now + min(RESTART_PAUSE * 2 ** (failures[i] - 1), RESTART_PAUSE_MAX)
-    return restarts
+    return PoolResult(restarts, given_up)
