@@ -127,9 +127,9 @@ def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id:
                 inbox.c.status.in_(("issued", "duplicate")),
                 documents.c.id.is_(None),
                 # A cancellation re-sent for an order cancelled before its invoice is a `duplicate` of an
-                # outcome without a document, by design (docs/events.md).
-                # (coalesce: NULL reason codes must not turn the whole condition NULL, i.e. false)
-                ~((inbox.c.status == "duplicate") & (sa.func.coalesce(inbox.c.reason_code, "") == "order_cancelled")),
+                # outcome without a document, by design (docs/events.md). IS DISTINCT FROM: a NULL reason
+                # code must count as "not that one", not turn the condition NULL (false).
+                sa.or_(inbox.c.status == "issued", inbox.c.reason_code.is_distinct_from("order_cancelled")),
             )
         )
         if seller_id is not None:

@@ -331,9 +331,12 @@ def lock_order(conn: Connection, seller_id: str, key: str) -> int | None:
     None when the order has no row yet (not invoiced, not cancelled). A no-op update takes the row
     lock on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises every writer.
     """
-    where = (orders.c.seller_id == seller_id, orders.c.key == key)
-    conn.execute(orders.update().where(*where).values(credit_version=orders.c.credit_version))
-    version = conn.execute(sa.select(orders.c.credit_version).where(*where)).scalar_one_or_none()
+    version = conn.execute(
+        orders.update()
+        .where(orders.c.seller_id == seller_id, orders.c.key == key)
+        .values(credit_version=orders.c.credit_version)
+        .returning(orders.c.credit_version)
+    ).scalar_one_or_none()
     return None if version is None else int(version)
 
 
