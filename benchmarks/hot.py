@@ -50,8 +50,8 @@ def drafts(proc: int, count: int) -> list[Any]:
     from mandat.demo.sellers import demo_sellers
     from mandat.domain.events import OrderPaid
     from mandat.domain.parties import Marketplace
+    from mandat.domain.refusals import EventRefused
     from mandat.rules.draft import draft_invoice
-    from mandat.rules.errors import EventRefused
 
     sellers = demo_sellers()
     seller = next(s for s in sellers if s.id == SELLER)

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
 from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid, OrderRefunded
+from mandat.domain.refusals import Rejected
 from mandat.rules.credit_note import draft_credit_note
 from mandat.rules.draft import draft_invoice
-from mandat.rules.errors import Rejected
 from tests.factories import FR_COMPANY, MARKETPLACE, NOW, TODAY, order, refund, seller
 
 D = Decimal

@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
+from mandat.domain.drafts import Draft
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Mandate
-from mandat.rules.draft import Draft, draft_invoice
-from mandat.rules.errors import Rejected
+from mandat.domain.refusals import Rejected
+from mandat.rules.draft import draft_invoice
 from tests.factories import DE_COMPANY, FR_COMPANY, MARKETPLACE, NOW, TODAY, order, seller
 
 D = Decimal

@@ -26,11 +26,12 @@ import pytest
 
 from mandat.domain.credit import Credited, Taken
 from mandat.domain.documents import CorrectedInvoice, Document
+from mandat.domain.drafts import Draft
 from mandat.domain.events import OrderCancelled, OrderPaid, OrderRefunded
 from mandat.domain.parties import Address, Insurance
+from mandat.domain.refusals import EventRefused, Rejected, Waiting
 from mandat.rules.credit_note import draft_credit_note
-from mandat.rules.draft import Draft, draft_invoice, seller_snapshot
-from mandat.rules.errors import EventRefused, Rejected, Waiting
+from mandat.rules.draft import draft_invoice, seller_snapshot
 from tests.factories import DE_COMPANY, FR_COMPANY, MARKETPLACE, NOW, TODAY, cancellation, order, refund, seller
 
 D = Decimal

@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 
 from mandat.domain.documents import STAMPED, PartySnapshot
+from mandat.domain.drafts import Draft, format_number
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Address
-from mandat.rules.draft import Draft, draft_invoice, format_number, issuer_snapshot, seller_snapshot, series_name
-from mandat.rules.errors import Rejected
+from mandat.domain.refusals import Rejected
+from mandat.rules.draft import draft_invoice, issuer_snapshot, seller_snapshot, series_name
 from tests.factories import DE_COMPANY, FR_COMPANY, MARKETPLACE, NOW, TODAY, order, seller
 
 D = Decimal

@@ -24,10 +24,11 @@ from typing import Any
 
 import pytest
 
+from mandat.domain.drafts import Draft
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Address, Seller
-from mandat.rules.draft import Draft, draft_invoice
-from mandat.rules.errors import EventRefused, Rejected, Waiting
+from mandat.domain.refusals import EventRefused, Rejected, Waiting
+from mandat.rules.draft import draft_invoice
 from mandat.rules.invoice import Decision, decide
 from tests.factories import DE_COMPANY, FR_COMPANY, HEAT_PUMP_LINES, MARKETPLACE, NOW, TODAY, order, seller
 

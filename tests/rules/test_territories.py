@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from mandat.domain.events import OrderPaid
+from mandat.domain.refusals import Rejected
 from mandat.rules.draft import draft_invoice
-from mandat.rules.errors import Rejected
 from tests.factories import DE_COMPANY, MARKETPLACE, TODAY, order, seller
 
 

@@ -1,6 +1,6 @@
 """Where an address lies for VAT, exactly: the place, its stated reason, and the exact refusal.
 
-Written against the mutants mutmut left alive in ``mandat.rules.territory`` and ``mandat.rules.errors``
+Written against the mutants mutmut left alive in ``mandat.rules.territory`` and ``mandat.domain.refusals``
 (docs/mutants/rules.md). Expected values come from the law, not from the module's tables:
 
 * mainland France is French VAT territory (CGI art. 256, 258 I a);
@@ -20,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from mandat.domain.parties import Address
-from mandat.rules.errors import Cancelled, EventRefused, Rejected, Waiting
+from mandat.domain.refusals import Cancelled, EventRefused, Rejected, Waiting
 from mandat.rules.territory import Place, unhandled, vat_place
 
 

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from mandat.domain.drafts import Draft
 from mandat.domain.events import OrderPaid
-from mandat.rules.draft import Draft, draft_invoice
+from mandat.rules.draft import draft_invoice
 from mandat.service.app import Mandat
 from mandat.store import repository as repo
 from mandat.store.schema import inbox, series

@@ -41,10 +41,11 @@ from sqlalchemy.engine import Connection
 from mandat.demo.sellers import demo_sellers
 from mandat.domain.credit import Credited, CreditError, plan_credit
 from mandat.domain.documents import Document
+from mandat.domain.drafts import Draft
 from mandat.domain.events import OrderCancelled, OrderPaid, OrderRefunded
+from mandat.domain.refusals import EventRefused
 from mandat.rules.credit_note import credit_request
-from mandat.rules.draft import Draft, draft_invoice
-from mandat.rules.errors import EventRefused
+from mandat.rules.draft import draft_invoice
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
 from mandat.store import repository as repo

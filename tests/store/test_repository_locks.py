@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from mandat.rules.errors import Cancelled
+from mandat.domain.refusals import Cancelled
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
 from mandat.store import repository as repo

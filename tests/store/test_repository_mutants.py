@@ -18,8 +18,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from mandat.rules.draft import Draft, draft_invoice
-from mandat.rules.errors import Cancelled
+from mandat.domain.drafts import Draft
+from mandat.domain.refusals import Cancelled
+from mandat.rules.draft import draft_invoice
 from mandat.service.app import Mandat, parse_event
 from mandat.service.config import Settings
 from mandat.store import repository as repo

@@ -15,8 +15,8 @@ from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_cred
 from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Marketplace, Seller
+from mandat.domain.refusals import EventRefused
 from mandat.rules.draft import draft_invoice
-from mandat.rules.errors import EventRefused
 from mandat.rules.invoice import decide
 
 # (sku, description, unit price incl. VAT, nature, tax category)

@@ -11,9 +11,9 @@ import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 from mandat.domain.parties import Address, Insurance
 
@@ -23,7 +23,35 @@ TYPE_CODES: dict[str, str] = {"invoice": "380", "credit_note": "381"}
 
 
 class Record(BaseModel):
+    """A frozen part of the legal record.
+
+    Fields added after documents were first issued are listed in ``LATER``: they are left out of the
+    serialised record while empty, so a record issued before they existed keeps its exact JSON, hence
+    its body hash and its place in the hash chain (the audit recomputes both).
+    """
+
     model_config = ConfigDict(frozen=True, extra="forbid")
+    LATER: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_later(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if self.LATER and isinstance(data, dict):
+            for name in self.LATER:
+                if name in data and data[name] in (None, [], {}, ""):
+                    del data[name]
+        return data
+
+
+class PartyId(Record):
+    """An identifier printed for a party, with the label its country's law uses ("Steuernummer",
+    "KRS", "Company No."). ``scheme`` (ISO 6523 ICD) makes it the legal registration id of the
+    e-invoice (BT-30 / BT-47); ``role`` "tax" makes it the national tax number (BT-32)."""
+
+    label: str
+    value: str
+    role: Literal["legal", "tax", "other"] = "other"
+    scheme: str | None = None
 
 
 class PartySnapshot(Record):
@@ -40,6 +68,10 @@ class PartySnapshot(Record):
     registry: str | None = None  # "RCS Lyon"
     trade_name: str | None = None  # BT-28
     is_business: bool = False
+    ids: list[PartyId] = []  # other countries' identifiers, as their packs print them
+    legal_info: str | None = None  # BT-33 as the seller country's pack words it (legal form, capital, register)
+
+    LATER = frozenset({"ids", "legal_info"})
 
 
 class IssuerSnapshot(Record):
@@ -108,6 +140,25 @@ class CorrectedInvoice(Record):
     issue_date: date  # BT-26
 
 
+class TaxCurrencyAmount(Record):
+    category: VatCategory
+    rate: Decimal
+    tax_amount: Decimal  # the breakdown's BT-117 converted and rounded to the cent
+
+
+class Exchange(Record):
+    """The VAT also stated in the taxing country's currency (EN 16931 BT-6 / BT-111, Directive
+    2006/112/EC art. 91 and 230), with the rate, its source and its date printed."""
+
+    tax_currency: str  # BT-6
+    rate: Decimal  # units of tax_currency for one unit of the invoice currency
+    source: str  # "ECB", "NBP", "event"...
+    day: date  # the day the rate was published for
+    reference: str | None = None  # e.g. the NBP table number
+    tax_total: Decimal  # BT-111
+    per_rate: list[TaxCurrencyAmount] = []
+
+
 class Document(Record):
     id: str
     kind: DocumentKind
@@ -146,6 +197,13 @@ class Document(Record):
     trace: list[str]  # why the rules decided what they decided
     prev_hash: str  # chain link: hash of the previous document of the series
     hash: str  # chain_hash(prev_hash, body_hash, number, issued_at): see compute_hash
+    exchange: Exchange | None = None  # BT-6 / BT-111 when the invoice currency is not the taxing country's
+    # Where the law makes a cleared or transmitted e-invoice the invoice (SdI, KSeF, Peppol...), its
+    # channel: the PDF then says it is a copy, and "National e-invoices" builds the format from this record.
+    legal_channel: str | None = None
+    mention_language: str | None = None  # language of the legal mentions when it is not ``language``
+
+    LATER = frozenset({"exchange", "legal_channel", "mention_language"})
 
     def body_hash(self) -> str:
         """sha256 of everything decided before the number was taken (the stamped fields excluded)."""

@@ -161,7 +161,8 @@ def _exchanged_document(w: _Writer, doc: Document) -> None:
         # billing-mandate statement, the only place EN 16931 CII can carry the issuing agent.
         for mention in doc.mentions:
             _note(w, mention.text, mention.note_subject)
-        _note(w, doc.business_case, "BAR")  # French business-case note (BR-FR-20)
+        if doc.country == "FR":
+            _note(w, doc.business_case, "BAR")  # French business-case note (BR-FR-20)
 
 
 def _note(w: _Writer, content: str, subject: str | None) -> None:
@@ -240,10 +241,14 @@ def _party(
             w.leaf("ram:GlobalID", party.siret, _attr("schemeID", SCHEME_SIRET))  # BT-29 / BT-46
         w.leaf("ram:Name", party.name)  # BT-27 / BT-44
         w.opt("ram:Description", description)  # BT-33
-        if party.siren or party.trade_name:
+        legal = next((i for i in party.ids if i.role == "legal"), None)
+        if party.siren or legal is not None or party.trade_name:
             with w.el("ram:SpecifiedLegalOrganization"):
                 if party.siren:
                     w.leaf("ram:ID", party.siren, _attr("schemeID", SCHEME_SIREN))  # BT-30 / BT-47
+                elif legal is not None:
+                    # Other countries' register numbers: with their ISO 6523 scheme when one exists.
+                    w.leaf("ram:ID", legal.value, _attr("schemeID", legal.scheme) if legal.scheme else "")
                 w.opt("ram:TradingBusinessName", party.trade_name)  # BT-28 / BT-45
         _address(w, "ram:PostalTradeAddress", party.address)
         if uri is not None:
@@ -264,7 +269,10 @@ def _address(w: _Writer, tag: str, address: Address) -> None:
 
 
 def _seller_legal_info(seller: PartySnapshot) -> str | None:
-    """BT-33: legal form, share capital and registry (Code de commerce R123-237)."""
+    """BT-33: legal form, share capital and registry (Code de commerce R123-237); other countries'
+    packs compose it in their own words when the seller is snapshot (``legal_info``)."""
+    if seller.legal_info:
+        return seller.legal_info
     parts: list[str] = []
     capital = f"{_french_amount(seller.share_capital)} €" if seller.share_capital is not None else None
     if seller.legal_form and capital:
@@ -315,6 +323,9 @@ def _seller_tax_ids(seller: PartySnapshot, with_vat_ids: bool) -> list[tuple[str
         # BR-E-02/03/04; its SIREN is what the French tax administration identifies it by. Same fix
         # as OCA l10n-france #759 and Dolibarr community modules #564.
         return [("FC", seller.siren)]
+    national = next((i for i in seller.ids if i.role == "tax"), None)
+    if national is not None:
+        return [("FC", national.value)]  # BT-32: the national tax number (Steuernummer, NIF, NIP...)
     return []
 
 

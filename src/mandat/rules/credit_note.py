@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from mandat.countries.base import Mention as CountryMention
 from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
 from mandat.domain.documents import TYPE_CODES, CorrectedInvoice, Document, Mention, PaymentInfo
+from mandat.domain.drafts import Draft, format_number
 from mandat.domain.events import (
     AmountRefund,
     FullRefund,
@@ -39,8 +40,8 @@ from mandat.domain.events import (
     ShippingRefund,
 )
 from mandat.domain.parties import Marketplace, Seller
-from mandat.rules.draft import METHODS_FR, Draft, format_number, issuer_snapshot, seller_snapshot, series_name
-from mandat.rules.errors import Rejected, Waiting
+from mandat.domain.refusals import Rejected, Waiting
+from mandat.rules.draft import METHODS_FR, issuer_snapshot, seller_snapshot, series_name
 from mandat.rules.invoice import check_mandate, rules_for_seller
 
 SHIPPING_SKU = "SHIPPING"

@@ -6,19 +6,17 @@ slow-ish); ``finalize`` is what runs inside it, and it only stamps.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from mandat.countries.base import Mention as CountryMention
-from mandat.countries.fr import valid_number
 from mandat.domain.calculation import compute
-from mandat.domain.documents import STAMPED, TYPE_CODES, Document, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
+from mandat.domain.documents import TYPE_CODES, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
+from mandat.domain.drafts import Draft, format_number
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Marketplace, Seller
-from mandat.rules.errors import Rejected
+from mandat.domain.refusals import Rejected
 from mandat.rules.invoice import check_mandate, check_payment_amount, check_payment_status, decide
 
 METHODS_FR = {
@@ -28,82 +26,6 @@ METHODS_FR = {
     "wallet": "portefeuille",
     "other": "autre moyen",
 }
-
-
-@dataclass(frozen=True)
-class Draft:
-    kind: str
-    seller_id: str
-    series: str
-    series_format: str
-    seller_code: str
-    idempotency_key: str
-    timezone: str
-    fields: dict[str, Any]
-    order_key: str = ""  # marketplace:order, the orders ledger's key
-    corrects_id: str | None = None  # credit notes: the invoice's document id
-
-    def number_for(self, seq: int) -> str:
-        return format_number(self.series_format, self.seller_code, seq)
-
-    @property
-    def due_on_issue(self) -> bool:
-        # Paid at order: for business buyers the due date is the issue date, and nothing remains due.
-        return self.fields.get("business_case") in ("B2B", "B2BINT")
-
-    def number_parts(self) -> tuple[str, int, str]:
-        """(before, width, after) so that number = before + zero-padded seq + after, for SQL."""
-        marker = "\x00"
-        head, sep, tail = self.series_format.partition("{seq")
-        if not sep:
-            raise ValueError(f"series format {self.series_format!r} has no {{seq}}")
-        spec, _, after = tail.partition("}")
-        width = int(spec[1:]) if spec.startswith(":0") else 0  # ":06" -> 6, ":0" -> 0
-        before = head.format(code=self.seller_code)
-        rest = after.format(code=self.seller_code)
-        assert marker not in before + rest
-        return before, width, rest
-
-    def body(self, doc_id: str) -> tuple[dict[str, Any], str]:
-        """The record without its stamped fields, and its body hash (what PostgreSQL completes)."""
-        epoch = datetime(1970, 1, 1, tzinfo=UTC)
-        probe = Document(
-            id=doc_id,
-            number="",
-            series=self.series,
-            seq=0,
-            issued_at=epoch,
-            issue_date=epoch.date(),
-            prev_hash="",
-            hash="",
-            **self.fields,
-        )
-        return probe.model_dump(mode="json", exclude=STAMPED), probe.body_hash()
-
-    def finalize(self, seq: int, issued_at: datetime, prev_hash: str, doc_id: str | None = None) -> Document:
-        issue_date = issued_at.astimezone(ZoneInfo(self.timezone)).date()
-        fields = dict(self.fields)
-        if self.due_on_issue:
-            fields["due_date"] = issue_date
-        doc = Document(
-            id=doc_id or str(uuid.uuid4()),
-            number=self.number_for(seq),
-            series=self.series,
-            seq=seq,
-            issued_at=issued_at,
-            issue_date=issue_date,
-            prev_hash=prev_hash,
-            hash="",
-            **fields,
-        )
-        return doc.model_copy(update={"hash": doc.compute_hash()})
-
-
-def format_number(fmt: str, code: str, seq: int) -> str:
-    number = fmt.format(code=code, seq=seq)
-    if not valid_number(number):
-        raise Rejected("number_format", f"number {number!r} breaks BR-FR-01/02 (35 chars of A-Z a-z 0-9 + - _ /)")
-    return number
 
 
 def series_name(fmt: str) -> str:

@@ -19,7 +19,7 @@ from mandat.domain.documents import VatCategory
 from mandat.domain.events import Line, OrderPaid, SaleEvent
 from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import EU_COUNTRIES, Seller, valid_vat_id, vat_country
-from mandat.rules.errors import Rejected, Waiting
+from mandat.domain.refusals import Rejected, Waiting
 from mandat.rules.territory import vat_place
 
 HOME_WORKS = {"home_renovation": "certification_10", "energy_renovation": "certification_5_5"}

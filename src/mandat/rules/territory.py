@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mandat.domain.parties import EU_COUNTRIES, Address
-from mandat.rules.errors import Rejected
+from mandat.domain.refusals import Rejected
 
 # French overseas: outermost regions (GP, MQ, GF, RE, YT, MF) outside the EU VAT area
 # (art. 6(1)(b)), and overseas collectivities and territories outside the EU altogether.

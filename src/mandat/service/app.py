@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mandat.domain.credit import Credited, remaining
 from mandat.domain.documents import Document
+from mandat.domain.drafts import Draft
 from mandat.domain.events import (
     EVENT_TYPES,
     FullRefund,
@@ -28,9 +29,9 @@ from mandat.domain.events import (
 )
 from mandat.domain.jsonin import MalformedJson, load_event_json
 from mandat.domain.parties import Marketplace, Seller
+from mandat.domain.refusals import Cancelled, EventRefused, Rejected, Waiting
 from mandat.rules.credit_note import draft_credit_note
-from mandat.rules.draft import Draft, draft_invoice
-from mandat.rules.errors import Cancelled, EventRefused, Rejected, Waiting
+from mandat.rules.draft import draft_invoice
 from mandat.service.config import Settings
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, DirectoryBlobStore

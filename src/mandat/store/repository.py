@@ -20,9 +20,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from mandat.domain.documents import Document
+from mandat.domain.drafts import Draft
 from mandat.domain.parties import Seller
-from mandat.rules.draft import Draft
-from mandat.rules.errors import Cancelled
+from mandat.domain.refusals import Cancelled
 from mandat.store.schema import documents, inbox, orders, outbox, sellers, series
 
 GENESIS_HASH = "0" * 64
