@@ -16,6 +16,14 @@ from mandat.rules.invoice import decide
 SELLERS = {s.id: s for s in demo_sellers()}
 MARKETPLACE = Marketplace()
 TODAY = date(2026, 11, 20)
+# The facts a French works rate needs (CGI 279-0 bis: a dwelling completed more than two years before,
+# certified by the client), added to orders with a works line unless a test passes ``works=None``.
+FR_WORKS: dict[str, Any] = {
+    "dwelling": True,
+    "completed_on": "2001-06-30",
+    "client_statement": {"accepted_at": "2026-11-18T10:14:00+01:00", "text_id": "fr-attestation-2025"},
+}
+WORKS_KEYS = {"home_renovation", "energy_renovation"}
 
 
 def seller(seller_id: str = "atelier-bois", **changes: Any) -> Seller:
@@ -82,6 +90,10 @@ def order(
         "delivery": {"date": "2026-11-19"},
         **extra,
     }
+    if "works" in event and event["works"] is None:
+        del event["works"]
+    elif "works" not in event and any(ln.get("tax_category") in WORKS_KEYS for ln in event["lines"]):
+        event["works"] = copy.deepcopy(FR_WORKS)
     if shipping:
         event["shipping"] = {"amount": shipping}
     if delivery_address:

@@ -116,6 +116,12 @@ class SellerIdentity(In):
     share_capital: Decimal | None = Field(default=None, ge=0, le=Decimal("1e15"))
     rcs_city: ShortText | None = None
     registry: Literal["RCS", "RM"] = "RCS"
+    company_id: str | None = Field(default=None, max_length=40)
+    trade_register: ShortText | None = None
+    tax_number: str | None = Field(default=None, max_length=40)
+    managers: ShortText | None = None
+    sole_shareholder: bool = False
+    legal_language: Literal["fr", "nl", "de"] | None = None
     vat_regime: Literal["normal", "franchise"] = "normal"
     vat_on_debits: bool = False
     size_class: Literal["large", "mid", "sme", "micro"] = "sme"

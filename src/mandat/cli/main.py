@@ -18,6 +18,7 @@ from rich.text import Text
 from mandat.cli.common import HomeOpt, console, fail, json_lines, open_service, read_text, settings_from_env
 from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
+from mandat.rules.invoice import check_seller
 from mandat.service.app import Mandat, ReplayRefused
 
 # rich_markup_mode=None: typer's rich help prints a "<bool>" type after every flag (--json, --help...),
@@ -113,6 +114,8 @@ def sellers_import(file: Path, home: HomeOpt = None) -> None:
     """Import or update sellers from a JSON or CSV file; every row is validated before anything is saved."""
     try:
         sellers = read_sellers(file)
+        for seller in sellers:
+            check_seller(seller)  # the seller country's identity rules, before opening anything
     except (ValueError, KeyError) as exc:
         console.print(f"not imported: {exc}", style="red")
         raise typer.Exit(2) from exc

@@ -1,17 +1,5 @@
-"""Country rules as effective-dated data plus small functions, one module per country.
+"""Country packs: one package per country (``fr``, ``be``, ``de`` ...), each implementing
+:class:`mandat.countries.jurisdiction.Jurisdiction`, found by :func:`mandat.countries.registry.jurisdiction`.
 
-Each module exposes a ``RULES`` object of type :class:`mandat.countries.base.CountryRules`.
+How to add one: docs/countries.md, "Adding a country".
 """
-
-from __future__ import annotations
-
-from mandat.countries.base import CountryRules
-
-
-def rules_for(country: str) -> CountryRules:
-    """Rules of the seller's country of establishment; only France is implemented so far."""
-    if country == "FR":
-        from mandat.countries import fr
-
-        return fr.RULES
-    raise LookupError(f"no invoicing rules for sellers established in {country} yet")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -42,30 +41,3 @@ class Mention:
     code: str
     text: str
     note_subject: str | None = None
-
-
-@dataclass(frozen=True)
-class CountryRules:
-    country: str
-    currency: str
-    language: str
-    timezone: str
-    # tax category -> percent, per period
-    rates: Sequence[Dated[dict[str, Decimal]]]
-    # mention code -> text, per period
-    mentions: Sequence[Dated[dict[str, Mention]]]
-    allowed_rates: frozenset[Decimal] = field(default_factory=frozenset)
-
-    def rate(self, category: str, day: date) -> Decimal:
-        table = at(self.rates, day, f"{self.country} VAT rate table")
-        if category not in table:
-            raise LookupError(f"unknown {self.country} tax category {category!r}")
-        return table[category]
-
-    def rate_categories(self, day: date) -> dict[str, Decimal]:
-        return at(self.rates, day, f"{self.country} VAT rate table")
-
-    def mention(self, code: str, day: date, **values: str) -> Mention:
-        table = at(self.mentions, day, f"{self.country} mentions")
-        m = table[code]
-        return Mention(code=m.code, text=m.text.format(**values), note_subject=m.note_subject)

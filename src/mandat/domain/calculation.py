@@ -71,7 +71,7 @@ def taxable_from_gross(gross: Decimal, rate: Decimal) -> tuple[Decimal, Decimal,
 def compute(
     taxed: list[TaxedLine],
     prices_include_vat: bool,
-    exemptions: dict[str, tuple[str, str]],
+    exemptions: dict[str, tuple[str, str | None]],
 ) -> Computed:
     """Build document lines, one VAT breakdown per (category, rate), and totals."""
     groups: dict[tuple[str, Decimal], list[int]] = {}

@@ -172,6 +172,24 @@ class Model(BaseModel):
         return cls.model_validate(data, strict=strict, **kwargs)
 
 
+# Languages a document can be printed in (the PDF's labels); the law's mentions may add another.
+Language = Literal["fr", "nl", "de", "es", "it", "pt", "pl", "en"]
+TaxNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2,20}$")]
+
+
+class BuyerFacts(Model):
+    """What a business buyer declares that a domestic reverse charge or a special regime depends on
+    (docs/countries.md §1.3). Absent means "not declared": a rule that needs it refuses, never assumes."""
+
+    be_periodic_filer: StrictBool | None = None  # BE: files periodic VAT returns (cocontractant, art. 20 AR 1)
+    de_bauleister: StrictBool | None = None  # DE: sustainably provides construction services (§13b(5) UStG)
+    es_construction_role: Literal["developer", "contractor", "none"] | None = None  # ES art. 84.Uno.2º.f LIVA
+    es_recargo_equivalencia: StrictBool | None = None  # ES retailer under recargo de equivalencia
+    gb_cis_registered: StrictBool | None = None  # UK: CIS-registered (domestic reverse charge, s.55A VATA)
+    gb_end_user: StrictBool | None = None  # UK: end user or intermediary supplier, confirmed in writing
+    pt_deduction_right: StrictBool | None = None  # PT: taxable person with a right to deduct (art. 2(1)(j) CIVA)
+
+
 class Buyer(Model):
     kind: Literal["consumer", "business"]
     name: Text
@@ -180,6 +198,13 @@ class Buyer(Model):
     vat_id: str | None = None
     siren: Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")] | None = None
     purchase_order: Annotated[str, Clean, StringConstraints(max_length=50)] | None = None
+    language: Language | None = Field(
+        default=None, description="language of the PDF; default: the buyer's country's (docs/countries.md §10.2)"
+    )
+    tax_number: TaxNumber | None = Field(
+        default=None, description="national tax number (ES NIF, IT codice fiscale, PT NIF, PL NIP...)"
+    )
+    facts: BuyerFacts | None = None
 
     @field_validator("vat_id")
     @classmethod
@@ -200,11 +225,16 @@ class Line(Model):
     unit_price: UnitPrice
     nature: Literal["goods", "service"] = "goods"
     vat_rate: Rate | None = Field(default=None, description="VAT percent; or give tax_category")
-    tax_category: (
-        Literal["standard", "intermediate", "reduced", "super_reduced", "home_renovation", "energy_renovation"] | None
-    ) = None
+    tax_category: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{1,39}$")] | None = Field(
+        default=None,
+        description="a key of the seller country's rate table (standard, reduced, home_renovation...; "
+        "docs/countries.md §0.2); a key the country does not have is refused",
+    )
     discount: Amount = Field(default=Decimal(0), description="amount off this line, same VAT convention")
     unit: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] = "C62"
+    works_part: Literal["labour", "materials", "significant_goods", "equipment", "fossil_heating"] | None = Field(
+        default=None, description="which part of works the line is, where a works rate depends on it"
+    )
 
     @model_validator(mode="after")
     def _discount_fits(self) -> Line:
@@ -213,9 +243,38 @@ class Line(Model):
         return self
 
 
+class ClientStatement(Model):
+    """The client accepted the statement a works rate asks for (FR attestation, BE déclaration...)."""
+
+    accepted_at: Timestamp
+    text_id: Label
+
+
+class Works(Model):
+    """The facts a reduced rate for works on dwellings depends on (docs/countries.md §1.3).
+
+    mandat never infers them: a works rate without the facts its country requires is refused.
+    """
+
+    property_address: Address | None = None
+    dwelling: StrictBool | None = None
+    private_use: Literal["exclusive", "main", "other"] | None = None
+    completed_on: Day | None = None
+    first_occupied_year: Annotated[StrictInt, Field(ge=1000, le=2100)] | None = None
+    started_on: Day | None = None
+    building_type: Literal["house", "flat"] | None = None
+    floor_area_m2: (
+        Annotated[Decimal, Strict, _decimal_schema(exclusiveMinimum=0), _max_decimals(2), Field(gt=0)] | None
+    ) = None
+    installed_by_seller: StrictBool | None = None
+    client_statement: ClientStatement | None = None
+    operator_is_buyer: StrictBool | None = None
+    pv_kwp: Annotated[Decimal, Strict, _decimal_schema(exclusiveMinimum=0), _max_decimals(3), Field(gt=0)] | None = None
+
+
 class Shipping(Model):
     amount: Amount
-    description: Text = "Frais de livraison"
+    description: Text | None = Field(default=None, description="default: 'Shipping' in the document's language")
     vat_rate: Rate | None = None
 
 
@@ -223,7 +282,7 @@ class Discount(Model):
     """An order-level discount (voucher), spread over the lines pro rata to their amounts."""
 
     amount: Amount
-    reason: Text = "Remise"
+    reason: Text | None = Field(default=None, description="default: 'Discount' in the document's language")
 
 
 class Payment(Model):
@@ -258,6 +317,7 @@ class OrderPaid(Model):
     discounts: Annotated[list[Discount], Field(max_length=20)] = []
     payment: Payment
     delivery: Delivery
+    works: Works | None = None
 
     def order_key(self) -> str:
         return order_key(self.marketplace_id, self.order_id)
@@ -337,7 +397,7 @@ class ShippingRefund(Model):
 class AmountRefund(Model):
     kind: Literal["amount"]
     amounts: Annotated[list[RefundedAmount], Field(min_length=1, max_length=10)]
-    description: Text = "Geste commercial"
+    description: Text | None = Field(default=None, description="default: 'Goodwill gesture' in the document's language")
 
 
 RefundScope = Annotated[FullRefund | LinesRefund | ShippingRefund | AmountRefund, Field(discriminator="kind")]

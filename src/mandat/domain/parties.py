@@ -75,7 +75,13 @@ class Frozen(BaseModel):
 class Address(Frozen):
     line1: Text
     line2: Annotated[str, Clean, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
-    postcode: Annotated[str, Clean, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    # ASCII letters and digits: Unicode digits ("١٢", "１２") read as a postcode by people would print as
+    # sent, and the territory checks (rules/territory.py) only know ASCII formats.
+    postcode: Annotated[
+        str,
+        Clean,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]*$"),
+    ]
     city: ShortText
     country: CountryCode
 
@@ -210,6 +216,13 @@ class Seller(Frozen):
     share_capital: Decimal | None = Field(default=None, ge=0)
     rcs_city: ShortText | None = None
     registry: Literal["RCS", "RM"] = "RCS"
+    # Other countries' identity (docs/countries.md §x.3, §10.1), checked by the country's pack:
+    company_id: Annotated[str, StringConstraints(max_length=40)] | None = None  # register number (KRS, HRB, REA...)
+    trade_register: ShortText | None = None  # the register and its seat ("Amtsgericht München", "RPR Bruxelles"...)
+    tax_number: Annotated[str, StringConstraints(max_length=40)] | None = None  # Steuernummer, codice fiscale, NIP...
+    managers: ShortText | None = None  # DE GmbHG §35a: managing directors, named on business letters
+    sole_shareholder: bool = False  # IT c.c. art. 2250: "socio unico"
+    legal_language: Literal["fr", "nl", "de"] | None = None  # BE: the language of the seller's region
     vat_regime: Literal["normal", "franchise"] = "normal"
     vat_on_debits: bool = False
     size_class: Literal["large", "mid", "sme", "micro"] = "sme"
@@ -218,6 +231,14 @@ class Seller(Frozen):
     invoice_series: Annotated[str, StringConstraints(max_length=40)] = "F-{code}-{seq:06}"
     credit_note_series: Annotated[str, StringConstraints(max_length=40)] = "A-{code}-{seq:06}"
 
+    @field_validator("company_id", "tax_number")
+    @classmethod
+    def _compact(cls, v: str | None) -> str | None:
+        # Spaces only: whether the number is valid is the seller country's pack's to say (identity.py).
+        return re.sub(r"\s", "", v) if v is not None else None
+
+    # The syntax of the French identifiers is checked here, where a field can be pointed at; what the
+    # French law requires of a seller established in France is countries/fr/identity.py's.
     @field_validator("siren")
     @classmethod
     def _siren(cls, v: str | None) -> str | None:
@@ -259,19 +280,6 @@ class Seller(Frozen):
                 "invoice_series and credit_note_series must number in different series (different prefixes): "
                 "credit notes have their own continuous numbering"
             )
-        return self
-
-    @model_validator(mode="after")
-    def _french_identity(self) -> Seller:
-        if self.address.country == "FR":
-            if not self.siren:
-                raise ValueError("a seller established in France needs its SIREN (CGI ann. II art. 242 nonies A)")
-            if self.siret and not self.siret.startswith(self.siren):
-                raise ValueError("SIRET must start with the SIREN")
-            if self.vat_id and self.vat_id.startswith("FR") and self.vat_id[4:] != self.siren:
-                raise ValueError(f"French VAT id {self.vat_id} does not belong to SIREN {self.siren}")
-            if self.vat_regime == "normal" and not self.vat_id:
-                raise ValueError("a seller under the normal VAT regime needs its VAT id")
         return self
 
 

@@ -28,7 +28,16 @@ from zoneinfo import ZoneInfo
 
 from mandat.countries.base import Mention as CountryMention
 from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
-from mandat.domain.documents import TYPE_CODES, CorrectedInvoice, Document, Mention, PaymentInfo
+from mandat.domain.documents import (
+    TYPE_CODES,
+    CorrectedInvoice,
+    Document,
+    Exchange,
+    Mention,
+    PaymentInfo,
+    TaxCurrencyAmount,
+    VatBreakdown,
+)
 from mandat.domain.drafts import Draft, format_number
 from mandat.domain.events import (
     AmountRefund,
@@ -39,10 +48,12 @@ from mandat.domain.events import (
     RefundPayment,
     ShippingRefund,
 )
+from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Rejected, Waiting
-from mandat.rules.draft import METHODS_FR, issuer_snapshot, seller_snapshot, series_name
+from mandat.rules.draft import issuer_snapshot, seller_snapshot, series_name
 from mandat.rules.invoice import check_mandate, rules_for_seller
+from mandat.rules.wording import word
 
 SHIPPING_SKU = "SHIPPING"
 # Mentions of the invoice that the credit note replaces with its own.
@@ -58,7 +69,8 @@ def credit_request(event: OrderRefunded | OrderCancelled, invoice: Document, cre
         return CreditRequest(full=True)
     if isinstance(scope, AmountRefund):
         return CreditRequest(
-            amounts=[(a.vat_rate, a.amount) for a in scope.amounts], amount_description=scope.description
+            amounts=[(a.vat_rate, a.amount) for a in scope.amounts],
+            amount_description=scope.description or word("goodwill", invoice.language),
         )
     wanted: dict[str, Any] = {}
     goods = [ln for ln in invoice.lines if ln.sku != SHIPPING_SKU]
@@ -121,7 +133,8 @@ def draft_credit_note(
     """Every check and the arithmetic; the draft and the invoice's credit state once it is issued."""
     if event.seller_id != seller.id or invoice.seller_id != seller.id:
         raise Rejected("seller_mismatch", f"event for seller {event.seller_id}, invoice of {invoice.seller_id}")
-    format_number(seller.credit_note_series, seller.code, 1)
+    rules = rules_for_seller(seller)
+    format_number(seller.credit_note_series, seller.code, 1, rules.number_syntax)
     check_mandate(seller, event)
     payment = check_refund_payment(event.payment, invoice)
     request = credit_request(event, invoice, credited)
@@ -145,26 +158,31 @@ def draft_credit_note(
             f"refund {payment.transaction_id} is {payment.amount} {payment.currency} but the credit note for it "
             f"comes to {plan.totals.tax_inclusive} (net {plan.totals.tax_exclusive} + VAT {plan.totals.tax_total})",
         )
-    rules = rules_for_seller(seller)
     assert payment.captured_at is not None
     refunded_on = payment.captured_at.astimezone(ZoneInfo(rules.timezone)).date()
+    # The credit note speaks the invoice's languages: its mentions correct the invoice's.
+    lang = invoice.mention_language or invoice.language
     mentions: list[Mention | CountryMention] = [
-        rules.mention("mandate_credit", today, issuer=marketplace.legal_name, seller=seller.legal_name),
-        rules.mention("corrects", today, number=invoice.number, date=invoice.issue_date.strftime("%d/%m/%Y")),
+        rules.mention("mandate_credit", today, lang, issuer=marketplace.legal_name, seller=seller.legal_name),
+        rules.mention("corrects", today, lang, number=invoice.number, date=rules.mention_date(invoice.issue_date)),
         *[m for m in invoice.mentions if m.code not in REPLACED],
         rules.mention(
             "refunded",
             today,
-            date=refunded_on.strftime("%d/%m/%Y"),
-            method=METHODS_FR[payment.method],
+            lang,
+            date=rules.mention_date(refunded_on),
+            method=word(payment.method, lang),
             transaction=payment.transaction_id,
         ),
         *[m for m in invoice.mentions if m.code == "exemption"],
     ]
     if isinstance(event, OrderCancelled):
-        reason, what = event.reason or "Annulation de la commande", "cancellation"
+        reason, what = event.reason or word("cancellation", invoice.language), "cancellation"
     else:
-        reason, what = event.reason or "Remboursement", f"refund {event.refund_id} ({event.refund.kind})"
+        reason, what = (
+            event.reason or word("refund", invoice.language),
+            f"refund {event.refund_id} ({event.refund.kind})",
+        )
     fields: dict[str, Any] = {
         "kind": "credit_note",
         "type_code": TYPE_CODES["credit_note"],
@@ -172,7 +190,7 @@ def draft_credit_note(
         "language": invoice.language,
         "country": invoice.country,
         "seller_id": seller.id,
-        "seller": seller_snapshot(seller),
+        "seller": seller_snapshot(seller, lang),
         "seller_insurance": invoice.seller_insurance,
         "buyer": invoice.buyer,
         "issuer": issuer_snapshot(marketplace),
@@ -195,11 +213,14 @@ def draft_credit_note(
             paid_at=payment.captured_at,
             amount=payment.amount,
         ),
-        "payment_terms": "Avoir remboursé" if invoice.buyer.is_business else None,
+        "payment_terms": word("credit_refunded", invoice.language) if invoice.buyer.is_business else None,
         "mentions": [Mention(code=m.code, text=m.text, note_subject=m.note_subject) for m in mentions],
         "corrects": CorrectedInvoice(number=invoice.number, issue_date=invoice.issue_date),
         "reason": reason,
         "trace": [f"credit note for the {what} of invoice {invoice.number}", *plan.notes],
+        "legal_channel": invoice.legal_channel,
+        "mention_language": invoice.mention_language,
+        "exchange": credit_exchange(invoice, plan.breakdown),
     }
     draft = Draft(
         kind="credit_note",
@@ -212,5 +233,18 @@ def draft_credit_note(
         fields=fields,
         order_key=event.order_key(),
         corrects_id=invoice.id,
+        number_syntax=rules.number_syntax,
     )
     return draft, plan.credited
+
+
+def credit_exchange(invoice: Document, breakdown: list[VatBreakdown]) -> Exchange | None:
+    """A credit note states its VAT in national currency at its invoice's rate: it corrects the
+    invoice's VAT, converted as that VAT was (conservative reading of art. 90 with art. 91)."""
+    if invoice.exchange is None:
+        return None
+    ex = invoice.exchange
+    per_rate = [
+        TaxCurrencyAmount(category=b.category, rate=b.rate, tax_amount=q2(b.tax_amount * ex.rate)) for b in breakdown
+    ]
+    return ex.model_copy(update={"per_rate": per_rate, "tax_total": sum((p.tax_amount for p in per_rate), ZERO)})

@@ -17,15 +17,8 @@ from mandat.domain.drafts import Draft, format_number
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Rejected
-from mandat.rules.invoice import check_mandate, check_payment_amount, check_payment_status, decide
-
-METHODS_FR = {
-    "card": "carte bancaire",
-    "transfer": "virement",
-    "paypal": "PayPal",
-    "wallet": "portefeuille",
-    "other": "autre moyen",
-}
+from mandat.rules.invoice import check_mandate, check_payment_amount, check_payment_status, decide, rules_for_seller
+from mandat.rules.wording import word
 
 
 def series_name(fmt: str) -> str:
@@ -33,8 +26,9 @@ def series_name(fmt: str) -> str:
     return fmt.split("-", 1)[0] if "-" in fmt else fmt.split("{", 1)[0] or "F"
 
 
-def seller_snapshot(seller: Seller) -> PartySnapshot:
+def seller_snapshot(seller: Seller, language: str = "fr") -> PartySnapshot:
     registry = f"{seller.registry} {seller.rcs_city}" if seller.rcs_city else None
+    ids, legal_info = rules_for_seller(seller).seller_ids(seller, language)
     return PartySnapshot(
         name=seller.legal_name,
         trade_name=seller.trade_name,
@@ -47,6 +41,8 @@ def seller_snapshot(seller: Seller) -> PartySnapshot:
         share_capital=seller.share_capital,
         registry=registry,
         is_business=True,
+        ids=ids,
+        legal_info=legal_info,
     )
 
 
@@ -63,24 +59,27 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
     """Run every check and decision; raise Rejected/Waiting with a reason, or return the draft."""
     if event.seller_id != seller.id:
         raise Rejected("seller_mismatch", f"event for seller {event.seller_id} given seller {seller.id}")
-    format_number(seller.invoice_series, seller.code, 1)  # a bad series format is refused before issuing
+    syntax = rules_for_seller(seller).number_syntax
+    format_number(seller.invoice_series, seller.code, 1, syntax)  # a bad series format is refused before issuing
     check_mandate(seller, event)
     check_payment_status(event)
     decision = decide(event, seller, today)
     computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
     check_payment_amount(event, computed.totals.tax_inclusive)
     rules = decision.rules
+    lang = decision.mention_language
     payment = event.payment
     assert payment.captured_at is not None
     paid_on = payment.captured_at.astimezone(ZoneInfo(rules.timezone)).date()
     mentions = [
-        rules.mention("mandate", today, issuer=marketplace.legal_name, seller=seller.legal_name),
+        rules.mention("mandate", today, lang, issuer=marketplace.legal_name, seller=seller.legal_name),
         *decision.mentions,
         rules.mention(
             "paid",
             today,
-            date=paid_on.strftime("%d/%m/%Y"),
-            method=METHODS_FR[payment.method],
+            lang,
+            date=rules.mention_date(paid_on),
+            method=word(payment.method, lang),
             transaction=payment.transaction_id,
         ),
     ]
@@ -94,10 +93,10 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
         "kind": "invoice",
         "type_code": TYPE_CODES["invoice"],
         "currency": event.currency,
-        "language": rules.language,
-        "country": rules.country,
+        "language": decision.language,
+        "country": rules.code,
         "seller_id": seller.id,
-        "seller": seller_snapshot(seller),
+        "seller": seller_snapshot(seller, lang),
         "seller_insurance": seller.insurance,
         "buyer": PartySnapshot(
             name=buyer.name,
@@ -106,6 +105,7 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
             siren=buyer.siren,
             email=buyer.email,
             is_business=buyer.kind == "business",
+            ids=rules.buyer_ids(buyer.tax_number, lang),
         ),
         "issuer": issuer_snapshot(marketplace),
         "marketplace_id": event.marketplace_id,
@@ -127,9 +127,11 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
             paid_at=payment.captured_at,
             amount=payment.amount,
         ),
-        "payment_terms": "Payée à la commande" if buyer.kind == "business" else None,
+        "payment_terms": word("paid_at_order", decision.language) if buyer.kind == "business" else None,
         "mentions": [Mention(code=m.code, text=m.text, note_subject=m.note_subject) for m in mentions],
         "trace": decision.trace + computed.notes,
+        "legal_channel": decision.legal_channel,
+        "mention_language": lang if lang != decision.language else None,
     }
     return Draft(
         kind="invoice",
@@ -141,4 +143,5 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
         timezone=rules.timezone,
         fields=fields,
         order_key=event.order_key(),
+        number_syntax=rules.number_syntax,
     )

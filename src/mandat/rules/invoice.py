@@ -1,19 +1,24 @@
-"""VAT treatment and mentions of an invoice for an ``order.paid`` event (France).
+"""VAT treatment and mentions of an invoice for an ``order.paid`` event, in any country with a pack.
 
-Every decision appends a sentence to the trace, stored with the document, so an
-auditor can read why a line got its rate. Where the rules reference says UNSURE,
-or a case is not implemented, the event is rejected rather than invoiced with a
-guess: a kept, replayable event is cheaper than a wrong legal document.
+The order of the decisions is here (mandate, payment, place, treatment, rates, shipping,
+mentions); what a country decides differently is its pack's (``mandat.countries.<cc>``, found by
+the registry). Every decision appends a sentence to the trace, stored with the document, so an
+auditor can read why a line got its rate. Where the rules reference says UNSURE, or a case is not
+implemented, the event is rejected rather than invoiced with a guess: a kept, replayable event is
+cheaper than a wrong legal document.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from mandat.countries import rules_for
-from mandat.countries.base import CountryRules, Mention, NotInForce
+from mandat.countries.base import Mention, NotInForce
+from mandat.countries.jurisdiction import Jurisdiction, Sale
+from mandat.countries.registry import UnknownCountry, jurisdiction
 from mandat.domain.calculation import TaxedLine, spread_discount
 from mandat.domain.documents import VatCategory
 from mandat.domain.events import Line, OrderPaid, SaleEvent
@@ -21,25 +26,20 @@ from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import EU_COUNTRIES, Seller, valid_vat_id, vat_country
 from mandat.domain.refusals import Rejected, Waiting
 from mandat.rules.territory import vat_place
-
-HOME_WORKS = {"home_renovation": "certification_10", "energy_renovation": "certification_5_5"}
-# Dates from which the seller must print the 2026 mentions (buyer SIREN, ...) by size (décret 2022-1299).
-E_INVOICING_ISSUANCE = {
-    "large": date(2026, 9, 1),
-    "mid": date(2026, 9, 1),
-    "sme": date(2027, 9, 1),
-    "micro": date(2027, 9, 1),
-}
+from mandat.rules.wording import word
 
 
 @dataclass
 class Decision:
-    rules: CountryRules
+    rules: Jurisdiction
     lines: list[TaxedLine]
-    exemptions: dict[str, tuple[str, str]]
+    exemptions: dict[str, tuple[str, str | None]]
     mentions: list[Mention]
     operation_category: str
     business_case: str
+    language: str = "fr"
+    mention_language: str = "fr"
+    legal_channel: str | None = None
     trace: list[str] = field(default_factory=list)
 
 
@@ -91,42 +91,62 @@ def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
 
 
 def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
-    rules = rules_for_seller(seller)
+    pack = rules_for_seller(seller)
+    problems = pack.seller_problems(seller)
+    if problems:
+        raise Rejected("seller_identity_invalid", f"seller {seller.id}: " + "; ".join(problems))
     trace: list[str] = []
-    if event.currency != rules.currency:
+    if event.currency != pack.currency:
         raise Rejected(
             "currency_unsupported",
-            f"orders in {event.currency} need VAT stated in {rules.currency} (BR-FR, art. 230): not supported yet",
+            f"orders in {event.currency} need VAT stated in {pack.currency} (BR-FR, art. 230): not supported yet",
         )
     buyer = event.buyer
-    if vat_place(seller.address, f"seller {seller.id}'s establishment").kind != "france":
-        raise Rejected("territory_unhandled", f"seller {seller.id} is established outside France")
-    place = vat_place(event.delivery.address or buyer.address, "the delivery address")
+    if vat_place(seller.address, f"seller {seller.id}'s establishment", pack.code).kind != "home":
+        raise Rejected("territory_unhandled", f"seller {seller.id} is established outside {pack.name}")
+    place = vat_place(event.delivery.address or buyer.address, "the delivery address", pack.code)
     deliver_to = place.country
     business = buyer.kind == "business"
     buyer_vat_country = vat_country(buyer.vat_id) if buyer.vat_id else None
     if buyer.vat_id and not valid_vat_id(buyer.vat_id):
         raise Rejected("buyer_vat_invalid", f"buyer VAT id {buyer.vat_id} fails its check digits")
+    language = pack.document_language(buyer.language, buyer.address.country)
+    lang = pack.mention_language(seller, language)
+    sale = Sale(
+        event=event,
+        seller=seller,
+        day=day,
+        tax_point=event.delivery.date,
+        business=business,
+        buyer_vat_country=buyer_vat_country,
+        language=language,
+        mention_language=lang,
+        trace=trace,
+    )
 
-    # Rates are those in force at the tax point (delivery), mentions those in force at issue.
-    def rate_of(line: Line, what: str) -> Decimal:
-        return domestic_rate(rules, line, event.delivery.date, what)
-
-    exemptions: dict[str, tuple[str, str]] = {}
+    exemptions: dict[str, tuple[str, str | None]] = {}
     mentions: list[Mention] = []
     categories: list[tuple[VatCategory, Decimal]]  # every branch below sets it or refuses
+    domestic = False
 
     if seller.vat_regime == "franchise":
-        if place.kind != "france":
+        if place.kind != "home":
             raise Rejected(
                 "unsupported_case",
                 f"sale by a franchise-regime seller delivered to {deliver_to}: cross-border franchise not supported",
             )
-        reason = rules.mention("franchise", day)
-        exemptions["E"] = (reason.text, "VATEX-FR-FRANCHISE")
+        franchise = pack.franchise(sale)
+        reason = pack.mention(franchise.mention, day, lang)
+        exemptions["E"] = (reason.text, franchise.vatex)
         categories = [("E", ZERO) for _ in event.lines]
-        trace.append("seller under franchise en base (CGI 293 B): no VAT, category E, VATEX-FR-FRANCHISE")
-    elif business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != "FR" and place.kind != "france":
+        trace.append(
+            f"seller under franchise en base ({franchise.basis}): no VAT, category E, {franchise.vatex}"
+            if pack.code == "FR"
+            else f"seller under the {pack.adjective} small-enterprise exemption ({franchise.basis}): no VAT, "
+            f"category E{', ' + franchise.vatex if franchise.vatex else ''}"
+        )
+    elif business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != pack.code and place.kind != "home":
+        cross_border_supported(pack, day, lang, "intra_eu_goods")
         if place.kind != "eu":
             raise Rejected("unsupported_case", f"EU business buyer with goods shipped outside the EU ({deliver_to})")
         if any(ln.nature == "service" for ln in event.lines):
@@ -134,21 +154,22 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
                 "unsupported_case",
                 "services to an EU business buyer (reverse charge, art. 44/47) are not supported yet",
             )
-        reason = rules.mention("intra_eu_goods", day)
+        reason = pack.mention("intra_eu_goods", day, lang)
         exemptions["K"] = (reason.text, "VATEX-EU-IC")
         categories = [("K", ZERO) for _ in event.lines]
         mentions += [
-            rules.mention("seller_vat", day, vat=seller.vat_id or ""),
-            rules.mention("buyer_vat", day, vat=buyer.vat_id or ""),
+            pack.mention("seller_vat", day, lang, vat=seller.vat_id or ""),
+            pack.mention("buyer_vat", day, lang, vat=buyer.vat_id or ""),
         ]
         trace.append(
             f"intra-EU supply of goods to {buyer.vat_id} ({buyer_vat_country}), delivered to {deliver_to}: "
             "exempt (CGI 262 ter I, Directive art. 138), category K, VATEX-EU-IC"
         )
     elif place.kind == "third":
+        cross_border_supported(pack, day, lang, "export")
         if any(ln.nature == "service" for ln in event.lines):
             raise Rejected("unsupported_case", f"services with delivery outside the EU ({deliver_to}) not supported")
-        reason = rules.mention("export", day)
+        reason = pack.mention("export", day, lang)
         exemptions["G"] = (reason.text, "VATEX-EU-G")
         categories = [("G", ZERO) for _ in event.lines]
         trace.append(f"goods shipped to {deliver_to}, outside the EU: export exempt (CGI 262 I), category G")
@@ -159,10 +180,15 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
             "(destination VAT / OSS) is not supported yet",
         )
     else:
-        categories = [("S", rate_of(ln, f"line {ln.sku}")) for ln in event.lines]
-        trace.append(f"domestic French sale ({place.why}): French VAT per line (category S)")
-    if categories and categories[0][0] != "S":
-        table = rules.rate_categories(event.delivery.date)
+        domestic = True
+        categories = [pack.line_rate(sale, ln, f"line {ln.sku}") for ln in event.lines]
+        letters = ", ".join(sorted({cat for cat, _ in categories}))
+        trace.append(
+            f"domestic {pack.adjective} sale ({place.why}): {pack.adjective} VAT per line "
+            f"(categor{'ies' if ', ' in letters else 'y'} {letters})"
+        )
+    if not domestic:
+        table = pack.rate_table(event.delivery.date)
         for ln, (cat, rate) in zip(event.lines, categories, strict=True):
             explicit_rate_agrees(ln, table, rate, f"line {ln.sku}", f"category {cat}", event.delivery.date)
 
@@ -176,10 +202,11 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
         except ValueError as exc:
             raise Rejected("discount_invalid", str(exc)) from exc
         trace.append(f"order discount {total_discount} spread over the lines pro rata to their amounts")
+    discount_word = word("discount", language)
     for ln, (cat, rate), more in zip(event.lines, categories, extra, strict=True):
-        reasons = [event.discounts[0].reason] if more and event.discounts else []
+        reasons = [event.discounts[0].reason or discount_word] if more and event.discounts else []
         if ln.discount:
-            reasons.insert(0, "Remise")
+            reasons.insert(0, discount_word)
         lines.append(
             TaxedLine(
                 sku=ln.sku,
@@ -194,75 +221,87 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
                 rate=rate,
             )
         )
-        if cat == "S":
+        if cat in ("S", "Z"):
             trace.append(f"line {ln.sku}: {rate}% ({ln.tax_category or 'rate given by the event'})")
 
     if event.shipping and event.shipping.amount > 0:
-        lines.append(shipping_line(event, lines, rules, event.delivery.date, trace))
+        lines.append(shipping_line(event, lines, pack, event.delivery.date, trace, language))
+    if domestic:
+        lines = pack.adjust_lines(sale, lines)
+        if business:
+            charge = pack.reverse_charge(sale, lines)
+            if charge is not None:
+                reason = pack.mention(charge.mention, day, lang)
+                exemptions = {"AE": (reason.text, "VATEX-EU-AE")}
+                lines = [replace(ln, category="AE", rate=ZERO) for ln in lines]
+                trace.append(f"domestic reverse charge ({charge.basis}): the buyer accounts for the VAT, category AE")
 
-    # Home works at reduced rates: client certification and building-trade insurance.
-    home_categories = {ln.tax_category for ln in event.lines if ln.tax_category in HOME_WORKS}
-    for cat_name in sorted(c for c in home_categories if c):
-        mentions.append(rules.mention(HOME_WORKS[cat_name], day))
-        trace.append(f"{cat_name}: client certification statement printed (LF 2025, BOI-LETTRE-000280)")
-    if home_categories and seller.insurance is None:
-        raise Rejected(
-            "seller_insurance_missing",
-            f"seller {seller.id} sells building works but has no mandatory insurance on record "
-            "(loi 96-603 art. 22-2 requires insurer and cover on the invoice)",
-        )
-    if seller.insurance is not None and any(ln.nature == "service" for ln in event.lines):
-        ins = seller.insurance
-        mentions.append(rules.mention("insurance", day, insurer=ins.insurer, policy=ins.policy, coverage=ins.coverage))
-
+    mentions += pack.invoice_mentions(sale, lines)
     natures = {ln.nature for ln in event.lines}
     operation = "M1" if len(natures) == 2 else ("S1" if natures == {"service"} else "B1")
-    mentions.append(
-        rules.mention({"B1": "category_goods", "S1": "category_services", "M1": "category_mixed"}[operation], day)
-    )
-    if seller.vat_on_debits and "service" in natures:
-        mentions.append(rules.mention("vat_on_debits", day))
-
-    french_business = business and (buyer.siren is not None or buyer_vat_country == "FR")
-    if business:
-        mentions += [
-            rules.mention("late_penalty", day),
-            rules.mention("recovery_indemnity", day),
-            rules.mention("no_discount", day),
-        ]
-        trace.append("business buyer: payment terms, late-payment penalty and 40 € indemnity (L441-10, D441-5)")
-    if french_business:
-        if buyer.siren:
-            mentions.append(rules.mention("buyer_siren", day, siren=buyer.siren))
-        elif day >= E_INVOICING_ISSUANCE[seller.size_class]:
-            raise Rejected(
-                "buyer_siren_missing",
-                f"French business buyer without SIREN; mandatory for a {seller.size_class} seller "
-                f"since {E_INVOICING_ISSUANCE[seller.size_class].isoformat()} (décret 2022-1299)",
-            )
-        else:
-            trace.append("French business buyer without SIREN: not yet mandatory for this seller's size class")
-    business_case = "B2C" if not business else ("B2B" if french_business else "B2BINT")
+    business_case = pack.business_case(sale)
+    channel = pack.legal_channel(sale, business_case) if domestic or pack.code == "FR" else None
+    if channel:
+        trace.append(f"the legal invoice is the e-invoice through {channel}: the PDF is a copy for information")
     trace.append(f"business case {business_case}, operation category {operation}")
     return Decision(
-        rules=rules,
+        rules=pack,
         lines=lines,
         exemptions=exemptions,
         mentions=mentions,
         operation_category=operation,
         business_case=business_case,
+        language=language,
+        mention_language=lang,
+        legal_channel=channel,
         trace=trace,
     )
 
 
-def rules_for_seller(seller: Seller) -> CountryRules:
+def cross_border_supported(pack: Jurisdiction, day: date, language: str, mention: str) -> None:
+    """France's cross-border treatments work for any pack that words their mentions; the others wait
+    for "Every market across borders" rather than print a French text."""
+    if not pack.has_mention(mention, day, language):
+        raise Rejected(
+            "unsupported_case",
+            f"cross-border sales by sellers established in {pack.name} ({mention}) are not supported yet",
+        )
+
+
+def seller_today(seller: Seller, now: datetime) -> date:
+    """The calendar day at ``now`` where the seller is established (mentions in force, issue date)."""
     try:
-        return rules_for(seller.address.country)
-    except LookupError as exc:
+        zone = jurisdiction(seller.address.country).timezone
+    except UnknownCountry:
+        zone = "UTC"  # refused anyway (unsupported_country); the day only has to exist
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def check_seller(seller: Seller) -> None:
+    """ValueError naming what the seller's country requires of its identity and is missing or wrong.
+
+    A seller of a country without a pack is accepted here and refused at issue (``unsupported_country``):
+    the registry may be filled before its country is supported.
+    """
+    try:
+        pack = jurisdiction(seller.address.country)
+    except UnknownCountry:
+        return
+    problems = pack.seller_problems(seller)
+    if problems:
+        raise ValueError(f"seller {seller.id}: " + "; ".join(problems))
+
+
+def rules_for_seller(seller: Seller) -> Jurisdiction:
+    try:
+        return jurisdiction(seller.address.country)
+    except UnknownCountry as exc:
         raise Rejected("unsupported_country", str(exc)) from exc
 
 
-def explicit_rate_agrees(line: Line, table: dict[str, Decimal], rate: Decimal, what: str, why: str, day: date) -> None:
+def explicit_rate_agrees(
+    line: Line, table: Mapping[str, Decimal], rate: Decimal, what: str, why: str, day: date
+) -> None:
     """An explicit ``vat_rate`` is never silently overridden: it must be the decided rate.
 
     With a ``tax_category`` too, both must also agree with each other (the table in force).
@@ -280,27 +319,8 @@ def explicit_rate_agrees(line: Line, table: dict[str, Decimal], rate: Decimal, w
         )
 
 
-def domestic_rate(rules: CountryRules, line: Line, day: date, what: str) -> Decimal:
-    """The line's rate: from its tax category, or its explicit rate checked against the table in force."""
-    table = rules.rate_categories(day)
-    if line.tax_category is not None:
-        rate = table[line.tax_category]
-        if line.vat_rate is not None and line.vat_rate != rate:
-            raise Rejected(
-                "vat_rate_mismatch",
-                f"{what}: rate {line.vat_rate}% contradicts category {line.tax_category} ({rate}% on {day})",
-            )
-        return rate
-    if line.vat_rate is None:
-        raise Rejected("vat_rate_missing", f"{what}: neither a VAT rate nor a tax category")
-    if line.vat_rate not in set(table.values()):
-        allowed = ", ".join(str(r) for r in sorted(set(table.values())))
-        raise Rejected("vat_rate_invalid", f"{what}: {line.vat_rate}% is not a {rules.country} rate ({allowed})")
-    return line.vat_rate
-
-
 def shipping_line(
-    event: OrderPaid, lines: list[TaxedLine], rules: CountryRules, day: date, trace: list[str]
+    event: OrderPaid, lines: list[TaxedLine], rules: Jurisdiction, day: date, trace: list[str], language: str
 ) -> TaxedLine:
     """Shipping follows the supply it accompanies (accessory follows principal).
 
@@ -310,15 +330,16 @@ def shipping_line(
     """
     assert event.shipping is not None
     cat = lines[0].category
-    if cat == "S":
+    if cat in ("S", "Z"):
         if event.shipping.vat_rate is not None:
             rate = event.shipping.vat_rate
-            if rate not in set(rules.rate_categories(day).values()):
-                raise Rejected("vat_rate_invalid", f"shipping: {rate}% is not a {rules.country} rate")
+            if rate not in set(rules.rate_table(day).values()):
+                raise Rejected("vat_rate_invalid", f"shipping: {rate}% is not a {rules.code} rate")
             trace.append(f"shipping at the event's rate {rate}%")
         else:
             rate = max(ln.rate for ln in lines)
             trace.append(f"shipping taxed at the highest rate of the order, {rate}% (conservative)")
+        cat = rules.category(None, rate)
     else:
         rate = ZERO
         if event.shipping.vat_rate is not None and event.shipping.vat_rate != rate:
@@ -330,7 +351,7 @@ def shipping_line(
         trace.append(f"shipping follows the goods: category {cat}")
     return TaxedLine(
         sku="SHIPPING",
-        description=event.shipping.description,
+        description=event.shipping.description or word("shipping", language),
         quantity=Decimal(1),
         unit="C62",
         unit_price=event.shipping.amount,

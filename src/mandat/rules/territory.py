@@ -1,4 +1,5 @@
-"""Where an address lies for VAT: in France (with Monaco), elsewhere in the EU VAT area, or outside it.
+"""Where an address lies for VAT: in the seller's country (France with Monaco, the United Kingdom
+with the Isle of Man), elsewhere in the EU VAT area, or outside it.
 
 A country code alone does not say it. The EU VAT area is not the union of the member states
 (Directive 2006/112/EC art. 5 and 6): some of their territories are outside it, and Monaco is
@@ -66,6 +67,8 @@ SPECIAL_POSTCODES: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "GR": [(re.compile(r"6308[67]"), "Mount Athos (Directive 2006/112/EC art. 6(1)(a))")],
     "CY": [(re.compile(r"99[0-9]{3}"), "the areas of Cyprus not under government control (Protocol 10)")],
     "GB": [(re.compile(r"BT[0-9].*"), "Northern Ireland (EU VAT rules for goods, Windsor Framework; XI)")],
+    # The autonomous regions have their own rates (CIVA art. 18(3)): Madeira 9000-9399, the Azores 9500-9999.
+    "PT": [(re.compile(r"9[0-9]{6}"), "Madeira or the Azores (own VAT rates, CIVA art. 18(3))")],
 }
 # The postcode format that lets the table above decide; any other postcode cannot be placed.
 POSTCODE_FORMATS = {
@@ -77,15 +80,19 @@ POSTCODE_FORMATS = {
     "GR": re.compile(r"[0-9]{5}"),
     "CY": re.compile(r"[0-9]{4,5}"),
     "GB": re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}"),
+    "PT": re.compile(r"[0-9]{7}"),
+    "BE": re.compile(r"[0-9]{4}"),
+    "PL": re.compile(r"[0-9]{5}"),
 }
 
 
 @dataclass(frozen=True)
 class Place:
-    """``france``: French VAT territory (mainland, Monaco); ``eu``: another member state's VAT
-    area; ``third``: outside the EU VAT area, where goods leave as exports (CGI 262 I)."""
+    """``home``: the VAT territory of the seller's country (for France: mainland and Monaco);
+    ``eu``: another member state's VAT area; ``third``: outside the EU VAT area (for a seller in
+    the United Kingdom, everything outside it), where goods leave as exports."""
 
-    kind: Literal["france", "eu", "third"]
+    kind: Literal["home", "eu", "third"]
     country: str
     why: str
 
@@ -97,8 +104,9 @@ def unhandled(what: str, where: str) -> Rejected:
     )
 
 
-def vat_place(address: Address, what: str) -> Place:
-    """Where ``address`` is for VAT, or Rejected(territory_unhandled) for what is not handled."""
+def vat_place(address: Address, what: str, home: str = "FR") -> Place:
+    """Where ``address`` is for VAT seen from a seller established in ``home``, or
+    Rejected(territory_unhandled) for what is not handled."""
     country = address.country
     postcode = re.sub(r"[\s\-]", "", address.postcode).upper()
     if country in FRENCH_OVERSEAS:
@@ -106,7 +114,10 @@ def vat_place(address: Address, what: str) -> Place:
     if country == "AX":
         raise unhandled(what, "the Åland Islands (AX, Directive 2006/112/EC art. 6(1)(d))")
     if country == "MC":
-        return Place("france", country, "Monaco is treated as France (Directive art. 7(1))")
+        return place(home, "FR", country, "Monaco is treated as France (Directive art. 7(1))")
+    if country == "IM":
+        # Isle of Man: in the UK VAT area (VATA 1994 s.16 and the Isle of Man Act 1979), outside the EU's.
+        return place(home, "GB", country, "the Isle of Man is in the UK VAT area (Isle of Man Act 1979)")
     fmt = POSTCODE_FORMATS.get(country)
     if fmt is not None and not fmt.fullmatch(postcode):
         raise Rejected(
@@ -119,12 +130,21 @@ def vat_place(address: Address, what: str) -> Place:
             raise unhandled(what, where)
     if country == "FR":
         if postcode.startswith("980"):
-            return Place("france", "MC", "Monaco (postcode 980xx) is treated as France (Directive art. 7(1))")
+            return place(home, "FR", "MC", "Monaco (postcode 980xx) is treated as France (Directive art. 7(1))")
         if postcode[:2] in ("97", "98"):
             raise unhandled(what, f"French overseas (postcode {address.postcode}, CGI art. 294 ff.)")
         if postcode.startswith("20"):
             raise unhandled(what, f"Corsica (postcode {address.postcode}, special rates of CGI art. 297)")
-        return Place("france", country, "mainland France")
-    if country in EU_COUNTRIES:
+        return place(home, "FR", country, "mainland France")
+    if country == home:
+        return Place("home", country, f"{country}, the seller's country")
+    return place(home, country, country, "")
+
+
+def place(home: str, territory: str, country: str, why: str) -> Place:
+    """``country`` lies in ``territory``'s VAT area: home, another member state, or a third country."""
+    if territory == home:
+        return Place("home", country, why)
+    if territory in EU_COUNTRIES and home in EU_COUNTRIES:
         return Place("eu", country, f"{country}, EU VAT area (Directive art. 5)")
-    return Place("third", country, f"{country}, outside the EU VAT area")
+    return Place("third", country, f"{country}, outside the {'EU' if home in EU_COUNTRIES else home} VAT area")

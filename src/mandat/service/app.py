@@ -8,7 +8,6 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
@@ -32,6 +31,7 @@ from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Cancelled, EventRefused, Rejected, Waiting
 from mandat.rules.credit_note import draft_credit_note
 from mandat.rules.draft import draft_invoice
+from mandat.rules.invoice import check_seller, seller_today
 from mandat.service.config import Settings
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, DirectoryBlobStore
@@ -136,6 +136,10 @@ class Mandat:
     # --- sellers ---------------------------------------------------------------------------
 
     def save_sellers(self, sellers: Iterable[Seller]) -> tuple[int, int]:
+        """Save sellers after their country's identity checks (all of them, or none: ValueError)."""
+        sellers = list(sellers)
+        for seller in sellers:
+            check_seller(seller)
         created = updated = 0
         with self.engine.begin() as conn:
             for seller in sellers:
@@ -216,8 +220,7 @@ class Mandat:
                 raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
             if seller is None:
                 raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
-            today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
-            draft = draft_invoice(event, seller, self.marketplace, today)
+            draft = draft_invoice(event, seller, self.marketplace, seller_today(seller, repo.utcnow()))
         except EventRefused as exc:
             return self._refused(row, exc)
         except Exception as exc:  # a bug or an outage: retried, then left for an operator
@@ -326,7 +329,7 @@ class Mandat:
             siblings = repo.open_after_sale(conn, row.id, event.seller_id, event.order_id)
         assert invoice is not None, f"orders row {key} points to a missing invoice"
         credited = Credited.from_json(order.credited)
-        today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
+        today = seller_today(seller, repo.utcnow())
         try:
             _wait_for_earlier_siblings(event, siblings)
             if cancel and remaining(invoice, credited).total == 0:
@@ -543,7 +546,7 @@ class Mandat:
         sellers: dict[str, Seller | None] = {}
         prepared: list[tuple[repo.InboxRow, Draft]] = []
         singles: list[int] = []
-        today = repo.utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
+        now = repo.utcnow()
         events: list[tuple[repo.InboxRow, OrderPaid]] = []
         for row in rows:
             try:
@@ -570,7 +573,7 @@ class Mandat:
                 seller = sellers[event.seller_id]
                 if seller is None:
                     raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
-                prepared.append((row, draft_invoice(event, seller, self.marketplace, today)))
+                prepared.append((row, draft_invoice(event, seller, self.marketplace, seller_today(seller, now))))
             except EventRefused as exc:
                 self._refused(row, exc)
             except Exception:  # the one-by-one path retries, logs and counts attempts

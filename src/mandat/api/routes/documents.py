@@ -15,13 +15,13 @@ from mandat.api.common import document_out, document_summary, make_cursor, read_
 from mandat.api.models import DocumentOut, DocumentPage, LinkIn, LinkOut, SellerId
 from mandat.api.problems import ApiError, ProblemError, problem_responses
 from mandat.api.state import ApiState, get_state
+from mandat.countries.registry import UnknownCountry, jurisdiction
 from mandat.store import api_repository as arepo
+from mandat.store import repository as repo
 from mandat.store.repository import utcnow
 
 router = APIRouter(tags=["documents"])
 
-# Issue dates are in the seller's country's time zone; every supported seller is French for now.
-ISSUE_TZ = ZoneInfo("Europe/Paris")
 DocId = Annotated[str, Path(min_length=1, max_length=36)]
 LinkMaker = Annotated[Principal, Depends(require("operator", "seller"))]
 # Issue-date filters: the day after the last one must exist, and its start in UTC too (year 1 in
@@ -32,10 +32,23 @@ IssueDate = Annotated[
 ]
 
 
-def _day_start(day: date) -> datetime:
-    """The first instant of an issue date in Paris, in UTC: SQLite stores the UTC wall time and
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of an issue date in ``zone``, in UTC: SQLite stores the UTC wall time and
     drops any offset from a parameter, so the bound must be in UTC already."""
-    return datetime(day.year, day.month, day.day, tzinfo=ISSUE_TZ).astimezone(UTC)
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+
+
+def _issue_zone(state: ApiState, seller_id: str | None) -> ZoneInfo:
+    """Issue dates are in the seller's country's time zone; across sellers, in the marketplace's."""
+    party = None
+    if seller_id is not None:
+        with state.service.reader.connect() as conn:
+            party = repo.get_seller(conn, seller_id)
+    address = party.address if party is not None else state.service.marketplace.address
+    try:
+        return ZoneInfo(jurisdiction(address.country).timezone)
+    except UnknownCountry:
+        return ZoneInfo("UTC")
 
 
 @router.get(
@@ -71,13 +84,14 @@ def list_documents(
         # A forged filter narrows to nothing rather than widening: same answer as an empty result.
         return DocumentPage(items=[], next_cursor=None)
     effective_seller = who.seller_id if who.role == "seller" else seller_id
+    zone = _issue_zone(state, effective_seller) if issued_from or issued_to else ZoneInfo("UTC")
     f = arepo.DocumentFilter(
         seller_id=effective_seller,
         kind=kind,
         number=number,
         order_id=order_id,
-        issued_from=_day_start(issued_from) if issued_from else None,
-        issued_before=_day_start(issued_to + timedelta(days=1)) if issued_to else None,
+        issued_from=_day_start(issued_from, zone) if issued_from else None,
+        issued_before=_day_start(issued_to + timedelta(days=1), zone) if issued_to else None,
     )
     scope = {"f": [f.seller_id, kind, number, order_id, str(issued_from), str(issued_to)], "key": who.key_id}
     after = None

@@ -15,6 +15,7 @@ from mandat.api.models import MandateIn, SellerIdentity, SellerPage
 from mandat.api.problems import ApiError, ProblemError, problem_responses, validation_error
 from mandat.api.state import ApiState, get_state
 from mandat.domain.parties import Mandate, Seller
+from mandat.rules.invoice import check_seller
 from mandat.store import api_repository as arepo
 from mandat.store import repository as repo
 from mandat.store.repository import utcnow
@@ -33,6 +34,10 @@ def _get(state: ApiState, seller_id: str) -> Seller:
 
 
 def _save(state: ApiState, seller: Seller, *, create: bool) -> None:
+    try:
+        check_seller(seller)
+    except ValueError as exc:
+        raise ApiError(422, "validation", str(exc), errors=[ProblemError(detail=str(exc), pointer="")]) from None
     with state.service.engine.begin() as conn:
         exists = arepo.seller_exists(conn, seller.id)
         if create and exists:

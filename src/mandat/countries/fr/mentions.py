@@ -1,4 +1,4 @@
-"""France: VAT rates, mandatory invoice mentions, numbering limits.
+"""France: the invoice mentions, in French (loi 94-665: French is the language of invoices).
 
 Legal basis (status 2026-11-21, see shared/domain/invoicing-rules.md §1):
 
@@ -7,9 +7,6 @@ Legal basis (status 2026-11-21, see shared/domain/invoicing-rules.md §1):
   and mentions citing CGI articles are tolerated until 2027-12-31. The CIBS
   wording is UNSURE, so the conservative reading keeps the CGI references that
   are explicitly tolerated, and the table is dated so the switch is one entry.
-* Rates: CGI 278 (20 %), 279 / 279-0 bis (10 %), 278-0 bis / 278-0 bis A (5.5 %),
-  281 quater ff. (2.1 %). Mainland rates; Corsica and overseas departments differ
-  and are not handled (events delivered there are rejected by the rules).
 * Billing mandate: CGI 289 I-2; the statement "Facture émise par … au nom et pour
   le compte de …" is the recommended wording (no statutory text found: UNSURE).
 * Late payment: L441-10 (ECB rate + 10 points by default), D441-5 (40 € indemnity).
@@ -18,31 +15,18 @@ Legal basis (status 2026-11-21, see shared/domain/invoicing-rules.md §1):
 * Reduced rates for home works: since 2025-02-16 the quote or invoice carries the
   client's certification that the conditions are met (LF 2025; wording
   BOI-LETTRE-000280). The exact wording below is our conservative paraphrase: UNSURE.
-* Numbering: BT-1 at most 35 characters of ``A-Z a-z 0-9 + - _ /`` (BR-FR-01/02).
+
+>>> MENTIONS["fr"][0].value["franchise"].text
+'TVA non applicable, art. 293 B du CGI'
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 
-from mandat.countries.base import CountryRules, Dated, Mention
-
-NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9+\-_/]{1,35}$")
-
-_RATES_2014 = {
-    "standard": Decimal("20"),
-    "intermediate": Decimal("10"),
-    "reduced": Decimal("5.5"),
-    "super_reduced": Decimal("2.1"),
-    # Works in dwellings completed more than two years ago (CGI 279-0 bis).
-    "home_renovation": Decimal("10"),
-    # Energy-renovation works on the 2025-01-01 equipment list (CGI 278-0 bis A).
-    "energy_renovation": Decimal("5.5"),
-}
-
-RATES = (Dated(date(2014, 1, 1), _RATES_2014, source="LF 2013-1278 art. 68"),)
+from mandat.countries.base import Dated, Mention
+from mandat.countries.jurisdiction import MentionTable
 
 _CERTIFICATION = (
     "Le client certifie que les travaux portent sur des locaux à usage d'habitation achevés depuis plus "
@@ -50,7 +34,7 @@ _CERTIFICATION = (
     "Le client est solidairement tenu au paiement du complément de TVA si ces conditions ne sont pas remplies."
 )
 
-_MENTIONS_2025 = {
+_MENTIONS_2025: MentionTable = {
     m.code: m
     for m in (
         Mention(
@@ -96,25 +80,6 @@ _MENTIONS_2025 = {
     )
 }
 
-MENTIONS = (Dated(date(2025, 2, 16), _MENTIONS_2025, source="CGI ann. II 242 nonies A; LF 2025 (attestation)"),)
-
-# BR-FR-16: rates allowed in French e-invoices.
-ALLOWED_RATES = frozenset(
-    Decimal(r)
-    for r in "0 0.9 1.05 1.75 2.1 5.5 7 8.5 9.2 9.6 10 13 19.6 20 20.6".split()  # noqa: SIM905
-)
-
-RULES = CountryRules(
-    country="FR",
-    currency="EUR",
-    language="fr",
-    timezone="Europe/Paris",
-    rates=RATES,
-    mentions=MENTIONS,
-    allowed_rates=ALLOWED_RATES,
-)
-
-
-def valid_number(number: str) -> bool:
-    """BR-FR-01/02: an invoice number fits the French e-invoice identifier syntax."""
-    return bool(NUMBER_PATTERN.match(number))
+MENTIONS: Mapping[str, Sequence[Dated[MentionTable]]] = {
+    "fr": (Dated(date(2025, 2, 16), _MENTIONS_2025, source="CGI ann. II 242 nonies A; LF 2025 (attestation)"),),
+}
