@@ -241,6 +241,29 @@ class Delivery(Model):
     address: Address | None = None
 
 
+class ExchangeRate(Model):
+    """A rate the marketplace gives for stating the VAT in the taxing country's currency (BT-6/BT-111)
+    when the order's is another; without it the imported ECB/NBP tables apply (docs/exchange-rates.md)."""
+
+    rate: Annotated[
+        Decimal,
+        Strict,
+        _decimal_schema(exclusiveMinimum=0, maximum=1000000000),
+        _max_decimals(10),
+        Field(gt=0, le=Decimal(1000000000)),
+    ] = Field(description="units of the taxing country's currency for one unit of the order's currency")
+    source: ShortText = Field(description='printed on the document, e.g. "ECB", "HMRC", a bank\'s name')
+    date: Day = Field(description="the day the rate was published for (not after the event)")
+    reference: ShortText | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _published(cls, v: date) -> date:
+        if v > (_now() + SKEW).date():
+            raise ValueError("a rate published in the future")
+        return v
+
+
 class OrderPaid(Model):
     """``order.paid``: the buyer paid an order; the seller's invoice is due."""
 
@@ -258,6 +281,7 @@ class OrderPaid(Model):
     discounts: Annotated[list[Discount], Field(max_length=20)] = []
     payment: Payment
     delivery: Delivery
+    exchange_rate: ExchangeRate | None = None
 
     def order_key(self) -> str:
         return order_key(self.marketplace_id, self.order_id)
