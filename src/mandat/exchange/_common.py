@@ -20,11 +20,14 @@ class RatesFormatError(ValueError):
 
 def xml_root(data: bytes, what: str) -> ET.Element:
     # The tables never declare a DTD: refusing one keeps entity expansion and external entities out
-    # (expat >= 2.4 bounds expansion anyway; this makes the refusal readable).
+    # (expat >= 2.4 bounds expansion anyway). The byte search sees a declaration in any encoding expat
+    # reads without NUL bytes (UTF-8, ISO-8859-x); UTF-16 and UTF-32, which would hide it, need NULs.
+    if b"\x00" in data:
+        raise RatesFormatError(f"{what}: NUL bytes (UTF-16 or binary), ECB and NBP tables are UTF-8 or ISO-8859-2")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise RatesFormatError(f"{what}: a DOCTYPE or ENTITY declaration, which no ECB or NBP table has")
     try:
-        return ET.fromstring(data)
+        return ET.fromstring(data)  # noqa: S314  (no DTD can reach the parser: see above)
     except ET.ParseError as exc:
         raise RatesFormatError(f"{what}: malformed XML ({exc})") from None
 
