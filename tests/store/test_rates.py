@@ -60,7 +60,7 @@ def test_import_then_reimport_is_a_no_op(engine: Engine) -> None:
         first = store.import_rates(conn, TABLE_231 + TABLE_232)
     assert (first.new, first.unchanged, first.conflicts) == (4, 0, [])
     with engine.begin() as conn:
-        again = store.import_rates(conn, TABLE_232 + [nbp("USD", "4.0787", WED, "232/A/NBP/2026")])
+        again = store.import_rates(conn, [*TABLE_232, nbp("USD", "4.0787", WED, "232/A/NBP/2026")])
     assert (again.new, again.unchanged, again.conflicts) == (1, 2, [])
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(exchange_rates)).scalar_one() == 5
