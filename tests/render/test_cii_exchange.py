@@ -92,6 +92,7 @@ def test_b2b_with_exchange_passes_the_official_rules_and_both_xsds() -> None:
     assert official_failures(xml) == []
     assert d16b_errors(xml) == []
     assert check_xsd(xml) == []
+    assert [str(f) for f in check_schematron(xml, "br-fr") if f.is_error] == []  # domestic B2B: the French CTC
 
 
 def test_bt6_precedes_bt5_and_bt111_follows_bt110() -> None:
