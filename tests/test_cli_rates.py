@@ -86,3 +86,35 @@ def test_list_filters_by_source_currency_and_day(tmp_path: Path) -> None:
     code, _, err = invoke("rates", "list", "--since", "yesterday", "--home", home)
     assert code == 2
     assert "'yesterday' is not a date YYYY-MM-DD" in err
+
+
+def test_import_wakes_events_waiting_for_a_rate(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from mandat.service.app import Mandat
+    from mandat.service.config import Settings
+    from mandat.store.schema import inbox
+
+    home = tmp_path / "data"
+    assert invoke("rates", "import", str(FIXTURES / "eurofxref-daily.xml"), "--home", str(home))[0] == 0
+    service = Mandat(Settings.from_env(home))
+    later = datetime.now(UTC) + timedelta(hours=30)
+    with service.engine.begin() as conn:
+        conn.execute(
+            inbox.insert().values(
+                event_id="evt-gbp",
+                event_type="order.paid",
+                payload="{}",
+                status="waiting",
+                reason_code="rate_missing",
+                received_at=later,
+                updated_at=later,
+                available_at=later,
+            )
+        )
+    service.engine.dispose()
+    # Nothing new: nobody is woken for nothing.
+    _, out, _ = invoke("rates", "import", str(FIXTURES / "eurofxref-daily.xml"), "--home", str(home))
+    assert "waiting" not in out
+    _, out, _ = invoke("rates", "import", str(FIXTURES / "eurofxref-hist-90d.xml"), "--home", str(home))
+    assert "1 event waiting for a rate now due (`mandat worker`)" in out

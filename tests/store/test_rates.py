@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from mandat.domain.exchange import PL_NBP, Rate, pick_rate
 from mandat.store import rates as store
 from mandat.store.db import make_engine
 from mandat.store.migrate import upgrade
-from mandat.store.schema import exchange_rates
+from mandat.store.schema import exchange_rates, inbox
 
 D = Decimal
 PG_URL = os.environ.get("MANDAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -135,3 +135,32 @@ def test_list_filters(engine: Engine) -> None:
 def test_event_rates_are_not_stored(engine: Engine) -> None:
     with engine.begin() as conn, pytest.raises(ValueError, match="event"):
         store.import_rates(conn, [Rate("event", "EUR", "PLN", D("4.3"), WED)])
+
+
+def _waiting(conn: sa.Connection, event_id: str, code: str, due: datetime) -> None:
+    conn.execute(
+        inbox.insert().values(
+            event_id=event_id,
+            event_type="order.paid",
+            payload="{}",
+            status="waiting",
+            reason_code=code,
+            received_at=due,
+            updated_at=due,
+            available_at=due,
+        )
+    )
+
+
+def test_an_import_wakes_the_events_waiting_for_a_rate_only(engine: Engine) -> None:
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    later = now + timedelta(hours=30)
+    with engine.begin() as conn:
+        _waiting(conn, "e-rate", "rate_missing", later)
+        _waiting(conn, "e-capture", "payment_not_captured", later)
+        store.import_rates(conn, TABLE_232)
+        assert store.wake_waiting(conn, now) == 1
+    with engine.connect() as conn:
+        due = dict(conn.execute(sa.select(inbox.c.event_id, inbox.c.available_at)).all())
+    assert due["e-rate"].replace(tzinfo=UTC) == now
+    assert due["e-capture"].replace(tzinfo=UTC) == later

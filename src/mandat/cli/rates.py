@@ -46,7 +46,7 @@ def rates_import(
     """Import rate tables, each in its own transaction. Exit 1 when a file is unreadable or conflicts
     with stored rates: that file imports nothing, the stored rates are kept, the other files import."""
     from mandat.exchange import RatesFormatError, read
-    from mandat.store.rates import ConcurrentConflict, import_rates
+    from mandat.store.rates import ConcurrentConflict, import_rates, wake_waiting
 
     service = open_service(home)
     failed = False
@@ -64,9 +64,12 @@ def rates_import(
                 _problem(f"{path}: {exc}")
                 failed = True
                 continue
+            woken = 0
             try:
                 with service.engine.begin() as conn:
                     result = import_rates(conn, table.rates)
+                    if result.new:
+                        woken = wake_waiting(conn)
             except ConcurrentConflict as exc:
                 result = exc.result
             days = sorted({r.day for r in table.rates})
@@ -77,6 +80,10 @@ def rates_import(
                 f"{len(currencies)} currencies ({' '.join(currencies)}): "
                 f"{result.new} new, {result.unchanged} unchanged, {len(result.conflicts)} conflicts"
             )
+            if woken:
+                console.print(
+                    f"{path}: {woken} event{'s' if woken != 1 else ''} waiting for a rate now due (`mandat worker`)"
+                )
             if result.conflicts:
                 failed = True
                 for conflict in result.conflicts[:20]:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from mandat.domain.exchange import Rate, RateLookup, Source
 from mandat.store.schema import exchange_rates as t
+from mandat.store.schema import inbox
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,19 @@ def _insert_ignoring_duplicates(conn: Connection) -> sa.Executable:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(t).on_conflict_do_nothing()
+
+
+def wake_waiting(conn: Connection, now: datetime | None = None) -> int:
+    """Events waiting with ``rate_missing`` become due now rather than at their backoff (up to 30 hours
+    apart after a dozen tries): called after an import that stored new rates. One still missing its
+    rate waits again, with the next backoff. Returns how many were woken."""
+    when = now or datetime.now(UTC)
+    result = conn.execute(
+        inbox.update()
+        .where(inbox.c.status == "waiting", inbox.c.reason_code == "rate_missing", inbox.c.available_at > when)
+        .values(available_at=when)
+    )
+    return int(result.rowcount or 0)
 
 
 def lookup(conn: Connection) -> RateLookup:
