@@ -241,6 +241,16 @@ class Delivery(Model):
     address: Address | None = None
 
 
+def _published_day(value: date) -> date:
+    latest = (_now() + SKEW).date()
+    if not EARLIEST <= value <= latest:
+        raise ValueError(f"out of range: a published rate's day, from {EARLIEST.isoformat()} to {latest.isoformat()}")
+    return value
+
+
+PublishedDay = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_published_day)]
+
+
 class ExchangeRate(Model):
     """A rate the marketplace gives for stating the VAT in the taxing country's currency (BT-6/BT-111)
     when the order's is another; without it the imported ECB/NBP tables apply (docs/exchange-rates.md)."""
@@ -253,15 +263,8 @@ class ExchangeRate(Model):
         Field(gt=0, le=Decimal(1000000000)),
     ] = Field(description="units of the taxing country's currency for one unit of the order's currency")
     source: ShortText = Field(description='printed on the document, e.g. "ECB", "HMRC", a bank\'s name')
-    date: Day = Field(description="the day the rate was published for (not after the event)")
+    date: PublishedDay = Field(description="the day the rate was published for")
     reference: ShortText | None = None
-
-    @field_validator("date")
-    @classmethod
-    def _published(cls, v: date) -> date:
-        if v > (_now() + SKEW).date():
-            raise ValueError("a rate published in the future")
-        return v
 
 
 class OrderPaid(Model):
