@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mandat.domain.documents import VatBreakdown
 from mandat.domain.exchange import (
@@ -176,3 +178,32 @@ def test_exchange_refuses_a_rate_to_another_currency() -> None:
 def test_a_rate_is_positive(bad: str) -> None:
     with pytest.raises(ValueError):
         Rate("ECB", "EUR", "USD", D(bad), WED)
+
+
+# --- properties -------------------------------------------------------------------------------------
+
+PUBLISHED = st.decimals(min_value=D("0.0001"), max_value=D("99999"), places=4)
+VAT = st.decimals(min_value=D("0.00"), max_value=D("9999999.99"), places=2)
+
+
+@given(PUBLISHED)
+def test_an_inverse_rate_undoes_the_published_one_to_12_digits(published: Decimal) -> None:
+    rate = pick_rate(EUROZONE_ECB, Tables(ecb("XXX", str(published), WED)), "XXX", "EUR", WED).rate
+    assert abs(rate * published - 1) <= D("5e-12")
+
+
+@given(PUBLISHED, PUBLISHED)
+def test_a_cross_rate_is_the_quotient_to_12_digits(to_tax: Decimal, to_invoice: Decimal) -> None:
+    tables = Tables(ecb("GBP", str(to_tax), WED), ecb("CHF", str(to_invoice), WED))
+    rate = pick_rate(UK_ECB, tables, "CHF", "GBP", WED).rate
+    assert abs(rate * to_invoice - to_tax) <= to_tax * D("5e-12")
+    assert len(rate.normalize().as_tuple().digits) <= 12
+
+
+@given(st.lists(VAT, min_size=1, max_size=6), PUBLISHED)
+def test_bt111_is_within_half_a_cent_per_row_of_the_converted_total(taxes: list[Decimal], rate: Decimal) -> None:
+    rows = [vat(str(n), "0", str(t)) for n, t in enumerate(taxes)]
+    ex = exchange_for(rows, Rate("NBP", "EUR", "PLN", rate, WED), "PLN")
+    assert ex.tax_total == sum(r.tax_amount for r in ex.per_rate)
+    assert all(r.tax_amount == r.tax_amount.quantize(D("0.01")) for r in ex.per_rate)
+    assert abs(ex.tax_total - sum(taxes) * rate) <= D("0.005") * len(taxes)
