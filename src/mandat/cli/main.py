@@ -539,5 +539,9 @@ from mandat.cli.api import register  # noqa: E402  (the HTTP API's commands: ser
 
 register(app)
 
+from mandat.cli.rates import register as register_rates  # noqa: E402  (`mandat rates import|list`)
+
+register_rates(app)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -300,6 +300,32 @@ class Delivery(Model):
     address: Address | None = None
 
 
+def _published_day(value: date) -> date:
+    latest = (_now() + SKEW).date()
+    if not EARLIEST <= value <= latest:
+        raise ValueError(f"out of range: a published rate's day, from {EARLIEST.isoformat()} to {latest.isoformat()}")
+    return value
+
+
+PublishedDay = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_published_day)]
+
+
+class ExchangeRate(Model):
+    """A rate the marketplace gives for stating the VAT in the taxing country's currency (BT-6/BT-111)
+    when the order's is another; without it the imported ECB/NBP tables apply (docs/exchange-rates.md)."""
+
+    rate: Annotated[
+        Decimal,
+        Strict,
+        _decimal_schema(exclusiveMinimum=0, maximum=1000000000),
+        _max_decimals(10),
+        Field(gt=0, le=Decimal(1000000000)),
+    ] = Field(description="units of the taxing country's currency for one unit of the order's currency")
+    source: ShortText = Field(description='printed on the document, e.g. "ECB", "HMRC", a bank\'s name')
+    date: PublishedDay = Field(description="the day the rate was published for")
+    reference: ShortText | None = None
+
+
 class OrderPaid(Model):
     """``order.paid``: the buyer paid an order; the seller's invoice is due."""
 
@@ -318,6 +344,7 @@ class OrderPaid(Model):
     payment: Payment
     delivery: Delivery
     works: Works | None = None
+    exchange_rate: ExchangeRate | None = None
 
     def order_key(self) -> str:
         return order_key(self.marketplace_id, self.order_id)

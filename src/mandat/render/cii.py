@@ -345,6 +345,8 @@ def _settlement(w: _Writer, doc: Document) -> None:
     currency = _attr("currencyID", doc.currency)
     totals = doc.totals
     with w.el("ram:ApplicableHeaderTradeSettlement"):
+        if doc.exchange is not None:  # before BT-5: the CII XSD's sequence
+            w.leaf("ram:TaxCurrencyCode", doc.exchange.tax_currency)  # BT-6
         w.leaf("ram:InvoiceCurrencyCode", doc.currency)  # BT-5
         with w.el("ram:SpecifiedTradeSettlementPaymentMeans"):  # BG-16
             w.leaf("ram:TypeCode", PAYMENT_MEANS.get(doc.payment.method, PAYMENT_MEANS_UNDEFINED))  # BT-81
@@ -363,6 +365,9 @@ def _settlement(w: _Writer, doc: Document) -> None:
             w.leaf("ram:AllowanceTotalAmount", _amount(totals.allowance_total))  # BT-107
             w.leaf("ram:TaxBasisTotalAmount", _amount(totals.tax_exclusive))  # BT-109
             w.leaf("ram:TaxTotalAmount", _amount(totals.tax_total), currency)  # BT-110
+            if doc.exchange is not None:  # BR-53; the Schematron tells the two apart by currencyID
+                tax_currency = _attr("currencyID", doc.exchange.tax_currency)
+                w.leaf("ram:TaxTotalAmount", _amount(doc.exchange.tax_total), tax_currency)  # BT-111
             w.leaf("ram:GrandTotalAmount", _amount(totals.tax_inclusive))  # BT-112
             # On a credit note (381, positive amounts) BT-113 is the amount already settled, i.e. refunded:
             # the refund is executed before the note is issued, so BT-115 is 0 (BR-CO-16), and the PDF

@@ -196,3 +196,19 @@ webhook_marks = sa.Table(
     sa.Column("source", sa.String(32), primary_key=True),
     sa.Column("mark", UTC_TS, nullable=False),
 )
+
+# --- Exchange rates (issue 13) -----------------------------------------------------------------
+
+# Imported by `mandat rates import`, never changed: a rate once used for an issued invoice must stay
+# what it was. `rate` is the published decimal as text, so no backend rounds its digits.
+exchange_rates = sa.Table(
+    "exchange_rates",
+    metadata,
+    sa.Column("source", sa.String(8), primary_key=True),  # ECB | NBP
+    sa.Column("base", sa.String(3), primary_key=True),  # rate = units of quote for one base
+    sa.Column("quote", sa.String(3), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),  # the day the rate was published for
+    sa.Column("rate", sa.String(40), nullable=False),
+    sa.Column("reference", sa.String(40), nullable=True),  # NBP table number
+    sa.Column("imported_at", UTC_TS, nullable=False),
+)
