@@ -373,13 +373,35 @@ def test_a_consumer_giving_a_siren_stays_a_consumer() -> None:
 # --- refusals, each with its exact reason --------------------------------------------------------
 
 
-def test_an_order_in_dollars_is_refused() -> None:
-    # Art. 230: VAT must be stated in euros; not supported yet.
-    e = refused(bad(currency="USD", payment={"amount": "1.00", "currency": "USD"}))
-    assert (e.code, e.reason) == (
-        "currency_unsupported",
-        "orders in USD need VAT stated in EUR (BR-FR, art. 230): not supported yet",
+def test_an_order_in_dollars_waits_for_the_rate_of_its_tax_point() -> None:
+    # Art. 230 / 91: the VAT must also be stated in euros; without an imported ECB rate the event waits.
+    e = refused(bad(currency="USD", payment={"amount": "10.00", "currency": "USD"}, lines=[line("standard")]))
+    assert isinstance(e, Waiting)
+    assert e.code == "rate_missing"
+    assert "ECB" in e.reason and "USD" in e.reason and "2026-11-19" in e.reason
+
+
+def test_an_order_in_dollars_with_the_events_rate_states_the_vat_in_euros() -> None:
+    # 3 x 12.00 = 36.00 USD net, VAT 20 % = 7.20 USD, 43.20 paid; at 0.9 EUR per USD: 7.20 x 0.9 = 6.48 EUR
+    # (BT-111).
+    rate = {"rate": "0.9", "source": "ECB", "date": "2026-11-18"}
+    ev = OrderPaid.model_validate(
+        bad(
+            currency="USD",
+            include_vat=False,
+            payment={"amount": "43.20", "currency": "USD"},
+            lines=[line("standard", qty="3", price="12.00")],
+            exchange_rate=rate,
+        )
     )
+    doc = draft_invoice(ev, seller(), MARKETPLACE, TODAY).finalize(1, NOW, "0" * 64)
+    assert doc.currency == "USD" and doc.exchange is not None
+    assert (doc.exchange.tax_currency, doc.exchange.rate, doc.exchange.tax_total) == (
+        "EUR",
+        Decimal("0.9"),
+        Decimal("6.48"),
+    )
+    assert doc.exchange.day == date(2026, 11, 18) and doc.exchange.source == "ECB"
 
 
 def test_a_franchise_seller_selling_abroad_is_refused() -> None:

@@ -25,6 +25,7 @@ from mandat.domain.calculation import TaxedLine
 from mandat.domain.documents import PartyId, VatCategory
 from mandat.domain.drafts import DEFAULT_NUMBER_SYNTAX, NumberSyntax
 from mandat.domain.events import Line, OrderPaid
+from mandat.domain.exchange import EUROZONE_ECB, RateRule
 from mandat.domain.parties import Seller
 from mandat.domain.refusals import Rejected
 
@@ -111,9 +112,7 @@ class Jurisdiction:
     tax_number_label: ClassVar[str] = "Tax no."  # how the country's tax number is labelled on a page
     allowed_rates: ClassVar[frozenset[Decimal] | None] = None  # a national e-invoice's rate list, if any
     # Which exchange rate states the VAT in national currency (docs/countries.md §10.3).
-    exchange_source: ClassVar[str] = "ECB"
-    exchange_before_tax_point: ClassVar[bool] = False
-    exchange_basis: ClassVar[str] = "Directive 2006/112/EC art. 91(2)"
+    exchange_rule: ClassVar[RateRule] = EUROZONE_ECB
 
     # --- rates ------------------------------------------------------------------------------
 

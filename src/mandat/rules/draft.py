@@ -11,10 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mandat.countries.base import Mention as CountryMention
+from mandat.countries.jurisdiction import Jurisdiction
 from mandat.domain.calculation import compute
 from mandat.domain.documents import TYPE_CODES, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
 from mandat.domain.drafts import Draft, format_number
 from mandat.domain.events import OrderPaid
+from mandat.domain.exchange import Rate, RateLookup, event_rate, exchange_for, pick_rate
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Rejected
 from mandat.rules.invoice import check_mandate, check_payment_amount, check_payment_status, decide, rules_for_seller
@@ -55,8 +57,20 @@ def issuer_snapshot(marketplace: Marketplace) -> IssuerSnapshot:
     )
 
 
-def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, today: date) -> Draft:
-    """Run every check and decision; raise Rejected/Waiting with a reason, or return the draft."""
+def no_rates(source: str, base: str, quote: str, latest_day: date) -> Rate | None:
+    """The lookup of a caller without rate tables: only a rate given by the event converts."""
+    del source, base, quote, latest_day
+    return None
+
+
+def draft_invoice(
+    event: OrderPaid, seller: Seller, marketplace: Marketplace, today: date, rates: RateLookup = no_rates
+) -> Draft:
+    """Run every check and decision; raise Rejected/Waiting with a reason, or return the draft.
+
+    ``rates`` finds imported exchange rates (``store.rates.lookup``) for an order whose currency is not
+    the seller country's: its VAT is then also stated in that country's currency (BT-6/BT-111).
+    """
     if event.seller_id != seller.id:
         raise Rejected("seller_mismatch", f"event for seller {event.seller_id} given seller {seller.id}")
     syntax = rules_for_seller(seller).number_syntax
@@ -67,6 +81,13 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
     computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
     check_payment_amount(event, computed.totals.tax_inclusive)
     rules = decision.rules
+    exchange = None
+    if event.currency != rules.currency:
+        exchange = exchange_for(computed.breakdown, national_rate(event, rules, rates), rules.currency)
+        decision.trace.append(
+            f"VAT also stated in {rules.currency} at {exchange.rate} ({exchange.source} of {exchange.day}, "
+            f"{rules.exchange_rule.legal_basis}; EN 16931 BT-6/BT-111)"
+        )
     lang = decision.mention_language
     payment = event.payment
     assert payment.captured_at is not None
@@ -132,6 +153,7 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
         "trace": decision.trace + computed.notes,
         "legal_channel": decision.legal_channel,
         "mention_language": lang if lang != decision.language else None,
+        "exchange": exchange,
     }
     return Draft(
         kind="invoice",
@@ -145,3 +167,13 @@ def draft_invoice(event: OrderPaid, seller: Seller, marketplace: Marketplace, to
         order_key=event.order_key(),
         number_syntax=rules.number_syntax,
     )
+
+
+def national_rate(event: OrderPaid, rules: Jurisdiction, rates: RateLookup) -> Rate:
+    """The rate of the seller country's rule for the tax point (delivery), or the event's own rate;
+    Waiting ``rate_missing`` when neither exists yet."""
+    given = None
+    if event.exchange_rate is not None:
+        x = event.exchange_rate
+        given = event_rate(x.rate, x.source, x.date, event.currency, rules.currency, x.reference)
+    return pick_rate(rules.exchange_rule, rates, event.currency, rules.currency, event.delivery.date, given=given)

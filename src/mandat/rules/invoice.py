@@ -96,11 +96,6 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     if problems:
         raise Rejected("seller_identity_invalid", f"seller {seller.id}: " + "; ".join(problems))
     trace: list[str] = []
-    if event.currency != pack.currency:
-        raise Rejected(
-            "currency_unsupported",
-            f"orders in {event.currency} need VAT stated in {pack.currency} (BR-FR, art. 230): not supported yet",
-        )
     buyer = event.buyer
     if vat_place(seller.address, f"seller {seller.id}'s establishment", pack.code).kind != "home":
         raise Rejected("territory_unhandled", f"seller {seller.id} is established outside {pack.name}")

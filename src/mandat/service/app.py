@@ -7,7 +7,7 @@ import os
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
@@ -26,6 +26,7 @@ from mandat.domain.events import (
     SaleEvent,
     ShippingRefund,
 )
+from mandat.domain.exchange import Rate
 from mandat.domain.jsonin import MalformedJson, load_event_json
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Cancelled, EventRefused, Rejected, Waiting
@@ -33,6 +34,7 @@ from mandat.rules.credit_note import draft_credit_note
 from mandat.rules.draft import draft_invoice
 from mandat.rules.invoice import check_seller, seller_today
 from mandat.service.config import Settings
+from mandat.store import rates as rates_store
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, DirectoryBlobStore
 from mandat.store.db import make_engine, reader
@@ -135,6 +137,12 @@ class Mandat:
 
     # --- sellers ---------------------------------------------------------------------------
 
+    def rate(self, source: str, base: str, quote: str, latest_day: date) -> Rate | None:
+        """An imported exchange rate (a RateLookup): only orders in a foreign currency ask, so a short
+        read of its own costs nothing elsewhere."""
+        with self.reader.connect() as conn:
+            return rates_store.lookup(conn)(source, base, quote, latest_day)
+
     def save_sellers(self, sellers: Iterable[Seller]) -> tuple[int, int]:
         """Save sellers after their country's identity checks (all of them, or none: ValueError)."""
         sellers = list(sellers)
@@ -220,7 +228,7 @@ class Mandat:
                 raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
             if seller is None:
                 raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
-            draft = draft_invoice(event, seller, self.marketplace, seller_today(seller, repo.utcnow()))
+            draft = draft_invoice(event, seller, self.marketplace, seller_today(seller, repo.utcnow()), self.rate)
         except EventRefused as exc:
             return self._refused(row, exc)
         except Exception as exc:  # a bug or an outage: retried, then left for an operator
@@ -573,7 +581,8 @@ class Mandat:
                 seller = sellers[event.seller_id]
                 if seller is None:
                     raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
-                prepared.append((row, draft_invoice(event, seller, self.marketplace, seller_today(seller, now))))
+                today = seller_today(seller, now)
+                prepared.append((row, draft_invoice(event, seller, self.marketplace, today, self.rate)))
             except EventRefused as exc:
                 self._refused(row, exc)
             except Exception:  # the one-by-one path retries, logs and counts attempts
