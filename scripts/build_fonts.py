@@ -121,7 +121,10 @@ def build_wide(name: str) -> None:
     font = TTFont(ttf, recalcTimestamp=False)
     cmap = font.getBestCmap()
     covered = [
-        cp for first, last in WIDE for cp in range(first, last + 1) if cp in cmap or unicodedata.category(chr(cp)) == "Cc"
+        cp
+        for first, last in WIDE
+        for cp in range(first, last + 1)
+        if cp in cmap or unicodedata.category(chr(cp)) == "Cc"
     ]
     glyph_chars = {cp: stand_in(chr(cp), cmap.__contains__) for cp in covered}
     subsetter = subset.Subsetter(subset_options())

@@ -16,8 +16,9 @@ it has every glyph needed, else the prebuilt "wide" program (``fonts/<name>.wide
 Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew), so that a Greek or Russian name costs no
 more than a Latin one, and only otherwise (Arabic, rare symbols) subsets the full TTF with
 fontTools for that document. Which program a document embeds depends on its characters alone,
-never on what the process rendered before, so the bytes do not either. A character DejaVu has no glyph for is drawn as U+FFFD: PDF/A forbids showing
-``.notdef`` (ISO 19005-3, 6.2.11.8), and the ToUnicode entry still names the real character.
+never on what the process rendered before, so the bytes do not either. A character DejaVu has
+no glyph for is drawn as U+FFFD: PDF/A forbids showing ``.notdef`` (ISO 19005-3, 6.2.11.8),
+and the ToUnicode entry still names the real character.
 """
 
 from __future__ import annotations
@@ -331,14 +332,15 @@ class FontUse:
             )
         if self.extra:
             glyphs = {c: font.extra_glyph(c) for c in self.extra}
+            wide_font = wide(font.style)
             if all(g in font.gids for g in glyphs.values()):
                 base_font, gid_of = font.base_font, font.gids
                 descriptor = self._descriptor(pdf, descriptors)
-            elif all(g in (program := wide(font.style)).gids for g in glyphs.values()):
-                base_font, gid_of = program.base_font, program.gids
+            elif all(g in wide_font.gids for g in glyphs.values()):
+                base_font, gid_of = wide_font.base_font, wide_font.gids
                 if base_font not in descriptors:
                     descriptors[base_font] = pdf.add(
-                        font.metrics.descriptor(base_font, pdf.add(program.font_file, program.font_file_md5))
+                        font.metrics.descriptor(base_font, pdf.add(wide_font.font_file, wide_font.font_file_md5))
                     )
                 descriptor = descriptors[base_font]
             else:
