@@ -15,13 +15,22 @@ import pytest
 from babel import numbers as babel_numbers
 from babel.messages import mofile, pofile
 
-from mandat.domain.documents import Document, Exchange, Mention, TaxCurrencyAmount
+from mandat.domain.documents import Document, Exchange, Mention, PartyId, TaxCurrencyAmount
 from mandat.domain.parties import Address
 from mandat.render import i18n
 from mandat.render.document import render_document
 from mandat.render.pdf import font
 from mandat.render.pdf.invoice import COLS
-from tests.render.pdf.test_pdf_layout import LEFT, PAGE_H, PAGE_W, RIGHT, assert_inside, assert_no_overlap, words
+from tests.render.pdf.test_pdf_layout import (
+    LEFT,
+    PAGE_H,
+    PAGE_W,
+    RIGHT,
+    assert_inside,
+    assert_no_overlap,
+    grey_boxes,
+    words,
+)
 from tests.render.samples import foreign_document
 
 D = Decimal
@@ -469,3 +478,41 @@ def _base_fonts(pdf: bytes) -> list[bytes]:
     import re
 
     return re.findall(rb"/FontName /([A-Z]{6}\+[A-Za-z-]+)", pdf)
+
+
+def test_a_column_heading_wider_than_its_column_wraps_inside_a_taller_band(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No catalogue has one today; a translator's longer word must still not run into the next column."""
+    german = dict(i18n.labels("de"))
+    german["unit_price"] = "Einzelpreis ohne MwSt."
+    german["discount"] = "Preisnachlass"
+    monkeypatch.setattr(i18n, "labels", lambda language: german)
+    pdf = render_document(foreign_document("de")).pdf
+    _pages, found = words(pdf, tmp_path)
+    assert_no_overlap(found)
+    (_, p0, p1, _), (_, d0, d1, _) = COLS[3], COLS[4]
+    heading = [w for w in found if w.text in {"Einzelpreis", "ohne", "MwSt."}]
+    assert {w.text for w in heading} == {"Einzelpreis", "ohne", "MwSt."}
+    for w in heading:
+        assert_inside(w, p0, p1)
+    assert len({round(w.y0) for w in heading}) >= 2  # on two lines or more
+    for w in (w for w in found if w.text.startswith("Preisnach")):
+        assert_inside(w, d0, d1)
+    band = next(b for b in grey_boxes(pdf, 0) if abs(b[0] - LEFT) < 0.01 and abs(b[2] - RIGHT) < 0.01)
+    for w in heading:
+        assert band[1] <= w.y0
+        assert w.y1 <= band[3] + 1
+
+
+def test_the_buyer_box_prints_the_buyers_ids(tmp_path: Path) -> None:
+    doc = foreign_document("pl")
+    buyer = doc.buyer.model_copy(update={"ids": [PartyId(label="NIP", value="677-002-54-35", role="tax")]})
+    text = flat(pdftotext(render_document(doc.model_copy(update={"buyer": buyer})).pdf, tmp_path))
+    assert "NIP 677-002-54-35" in text
+
+
+def test_no_channel_notice_without_a_channel(language_texts: dict[str, str], tmp_path: Path) -> None:
+    text = flat(pdftotext(render_document(foreign_document("it")).pdf, tmp_path))
+    assert "Copia di cortesia" not in text
+    assert "Copia di cortesia" in language_texts["it"]
