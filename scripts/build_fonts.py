@@ -1,8 +1,12 @@
-"""Prebuild the Latin subsets of DejaVu Sans that the PDF writer embeds without fontTools.
+"""Prebuild the Latin subsets of DejaVu Sans that the PDF writer embeds without fontTools, and the
+"wide" subsets (Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew) its extra font embeds.
 
 Run once after changing the fonts or the covered ranges, and commit the output::
 
-    .venv/bin/python scripts/build_fonts.py [--copy-from /usr/share/fonts/truetype/dejavu]
+    .venv/bin/python scripts/build_fonts.py [--copy-from /usr/share/fonts/truetype/dejavu] [--only latin|wide]
+
+The Latin subset is embedded in every document ever issued: rebuilding it (another fontTools version may
+write other bytes) changes every re-rendered PDF, so ``--only wide`` leaves it alone.
 
 For each font in ``src/mandat/render/pdf/fonts/`` it writes ``<name>.subset.bin`` (the
 subset TrueType program, deflated, embedded as-is) and ``<name>.subset.json`` (subset tag,
@@ -64,6 +68,24 @@ COVERED: list[tuple[int, int]] = [
 ]
 
 
+# The extra font's prebuilt program: every character of COVERED plus the scripts of European (and
+# neighbouring) names DejaVu Sans draws without shaping. A run with one such character is drawn
+# wholly in the extra font, so the Latin ranges must be in it too. Arabic needs shaping, CJK is not
+# in DejaVu: both still go through the per-document paths.
+WIDE: list[tuple[int, int]] = [
+    *COVERED,
+    (0x0250, 0x02AF),  # IPA extensions
+    (0x0370, 0x03FF),  # Greek and Coptic
+    (0x0400, 0x052F),  # Cyrillic and Cyrillic Supplement
+    (0x0530, 0x058F),  # Armenian
+    (0x0590, 0x05FF),  # Hebrew
+    (0x10A0, 0x10FF),  # Georgian
+    (0x1F00, 0x1FFF),  # Greek Extended (polytonic)
+    (0x2C60, 0x2C7F),  # Latin Extended-C
+    (0xA720, 0xA7FF),  # Latin Extended-D
+]
+
+
 def _units(advance: int, units_per_em: int) -> int:
     """Advance in thousandths of an em, rounded half up (same rounding for every table)."""
     return (advance * 1000 + units_per_em // 2) // units_per_em
@@ -91,6 +113,38 @@ def _metrics(font: Any) -> dict[str, Any]:
         # The TTF has no stem width; this is the usual estimate from the weight class.
         "stem_v": 10 + 220 * (weight - 50) // 900,
     }
+
+
+def build_wide(name: str) -> None:
+    """``<name>.wide.{bin,json}``: the program and glyph ids only (widths come from the Latin subset's json)."""
+    ttf = FONT_DIR / f"{name}.ttf"
+    font = TTFont(ttf, recalcTimestamp=False)
+    cmap = font.getBestCmap()
+    covered = [
+        cp
+        for first, last in WIDE
+        for cp in range(first, last + 1)
+        if cp in cmap or unicodedata.category(chr(cp)) == "Cc"
+    ]
+    glyph_chars = {cp: stand_in(chr(cp), cmap.__contains__) for cp in covered}
+    subsetter = subset.Subsetter(subset_options())
+    subsetter.populate(unicodes={ord(g) for g in glyph_chars.values()} | {ord(REPLACEMENT), 0x20})
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    program = buffer.getvalue()
+    sub_cmap = font.getBestCmap()
+    meta = {
+        "source": ttf.name,
+        "source_sha256": hashlib.sha256(ttf.read_bytes()).hexdigest(),
+        "base_font": f"{subset_tag(program)}+{name}",
+        "length1": len(program),
+        # Only characters drawn by their own glyph: a stand-in (control character) is looked up as such.
+        "glyphs": [[cp, font.getGlyphID(sub_cmap[cp])] for cp, g in glyph_chars.items() if g == chr(cp)],
+    }
+    (FONT_DIR / f"{name}.wide.bin").write_bytes(zlib.compress(program, 9))
+    (FONT_DIR / f"{name}.wide.json").write_text(json.dumps(meta, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{name} wide: {len(covered)} characters, {len(font.getGlyphOrder())} glyphs, {len(program)} bytes")
 
 
 def build(name: str) -> None:
@@ -145,6 +199,7 @@ def build(name: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copy-from", type=Path, help="refresh the TTFs and licence from this directory first")
+    parser.add_argument("--only", choices=["latin", "wide"], help="rebuild only these subsets")
     args = parser.parse_args()
     if args.copy_from:
         FONT_DIR.mkdir(exist_ok=True)
@@ -152,7 +207,10 @@ def main() -> None:
             shutil.copyfile(args.copy_from / f"{name}.ttf", FONT_DIR / f"{name}.ttf")
         shutil.copyfile(LICENCE, FONT_DIR / "LICENSE.txt")
     for name in FONT_NAMES.values():
-        build(name)
+        if args.only != "wide":
+            build(name)
+        if args.only != "latin":
+            build_wide(name)
 
 
 if __name__ == "__main__":

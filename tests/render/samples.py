@@ -19,6 +19,7 @@ from mandat.domain.documents import (
     Document,
     IssuerSnapshot,
     Mention,
+    PartyId,
     PartySnapshot,
     PaymentInfo,
 )
@@ -364,3 +365,160 @@ ALL_SAMPLES = {
     "intra_eu": intra_eu,
     "credit_note": credit_note,
 }
+
+
+# -- the other markets (issue 13): one seller per country, pages in each language -------------------
+
+FOREIGN_SELLERS: dict[str, PartySnapshot] = {
+    "BE": PartySnapshot(
+        name="Schrijnwerkerij Peeters BV",
+        address=Address(line1="Meir 12", postcode="2000", city="Antwerpen", country="BE"),
+        vat_id="BE0123456749",
+        ids=[PartyId(label="KBO/BCE", value="0123.456.749", role="legal", scheme="0208")],
+        legal_info="BV · RPR Antwerpen, afdeling Antwerpen",
+        email="info@peeters.example",
+        is_business=True,
+    ),
+    "DE": PartySnapshot(
+        name="Holzwerkstatt Müller GmbH",
+        address=Address(line1="Schloßstraße 7", postcode="80331", city="München", country="DE"),
+        vat_id="DE136695976",
+        ids=[PartyId(label="Steuernummer", value="143/123/45678", role="tax")],
+        legal_info="Amtsgericht München HRB 123456 · Geschäftsführerin: Jördis Müller",
+        is_business=True,
+    ),
+    "ES": PartySnapshot(
+        name="Carpintería García e Hijos S.L.",
+        address=Address(line1="Calle de Alcalá 48", postcode="28014", city="Madrid", country="ES"),
+        vat_id="ESB12345674",
+        ids=[PartyId(label="NIF", value="B12345674", role="tax")],
+        legal_info="Registro Mercantil de Madrid, tomo 1234, folio 56, hoja M-78901",
+        is_business=True,
+    ),
+    "IT": PartySnapshot(
+        name="Falegnameria Rossi S.r.l.",
+        address=Address(line1="Via della Spiga 3", postcode="20121", city="Milano", country="IT"),
+        vat_id="IT12345678903",
+        ids=[PartyId(label="Codice fiscale", value="12345678903", role="tax")],
+        legal_info="REA MI-1234567 · capitale sociale € 10.000 i.v. · socio unico",
+        is_business=True,
+    ),
+    "PT": PartySnapshot(
+        name="Carpintaria Conceição & Filhos, Lda.",
+        address=Address(line1="Rua Augusta 100", postcode="1100-053", city="Lisboa", country="PT"),
+        vat_id="PT123456789",
+        ids=[PartyId(label="NIF", value="123456789", role="tax")],
+        legal_info="Conservatória do Registo Comercial de Lisboa · capital social 5 000 €",
+        is_business=True,
+    ),
+    "PL": PartySnapshot(
+        name="Stolarnia Łukasz Żółkiewski sp. z o.o.",
+        address=Address(line1="ul. Świętokrzyska 12", postcode="00-916", city="Warszawa", country="PL"),
+        vat_id="PL5260250274",
+        ids=[
+            PartyId(label="NIP", value="526-025-02-74", role="tax"),
+            PartyId(label="KRS", value="0000123456", role="legal"),
+        ],
+        legal_info="Sąd Rejonowy dla m.st. Warszawy, XII Wydział Gospodarczy KRS · kapitał zakładowy 50 000 zł",
+        is_business=True,
+    ),
+    "UK": PartySnapshot(
+        name="Smith & Daughters Joinery Ltd",
+        address=Address(line1="221B Baker Street", postcode="NW1 6XE", city="London", country="GB"),
+        vat_id="GB980780684",
+        ids=[PartyId(label="Company No.", value="01234567", role="legal")],
+        legal_info="Registered in England and Wales",
+        is_business=True,
+    ),
+}
+
+# The market of each page language in these samples, and a buyer at home there.
+LANGUAGE_MARKET: dict[str, str] = {
+    "fr": "FR",
+    "nl": "BE",
+    "de": "DE",
+    "es": "ES",
+    "it": "IT",
+    "pt": "PT",
+    "pl": "PL",
+    "en": "UK",
+}
+
+FOREIGN_BUYERS: dict[str, PartySnapshot] = {
+    "fr": CONSUMER,
+    "nl": PartySnapshot(
+        name="Els Van den Broeck",
+        address=Address(line1="Korenmarkt 1", postcode="9000", city="Gent", country="BE"),
+    ),
+    "de": PartySnapshot(
+        name="Jürgen Weiß",
+        address=Address(line1="Straße des 17. Juni 100", postcode="10557", city="Berlin", country="DE"),
+    ),
+    "es": PartySnapshot(
+        name="Begoña Núñez",
+        address=Address(line1="Plaza Mayor 1", postcode="37002", city="Salamanca", country="ES"),
+    ),
+    "it": PartySnapshot(
+        name="Niccolò Fabbri",
+        address=Address(line1="Piazza San Marco 1", postcode="30124", city="Venezia", country="IT"),
+    ),
+    "pt": PartySnapshot(
+        name="João Gonçalves",
+        address=Address(line1="Praça do Comércio 5", postcode="4050-253", city="Porto", country="PT"),
+    ),
+    "pl": PartySnapshot(
+        name="Grzegorz Brzęczyszczykiewicz",
+        address=Address(line1="ul. Żeromskiego 44", postcode="30-001", city="Kraków", country="PL"),
+    ),
+    "en": PartySnapshot(
+        name="Siobhan O'Connell",
+        address=Address(line1="1 Princes Street", postcode="EH2 2EQ", city="Edinburgh", country="GB"),
+    ),
+}
+
+# Standard and reduced rates of the sample lines, per market (the law of each, 2026).
+MARKET_RATES: dict[str, tuple[str, str]] = {
+    "FR": ("20", "5.5"),
+    "BE": ("21", "6"),
+    "DE": ("19", "7"),
+    "ES": ("21", "10"),
+    "IT": ("22", "10"),
+    "PT": ("23", "6"),
+    "PL": ("23", "8"),
+    "UK": ("20", "5"),
+}
+MARKET_CURRENCY: dict[str, str] = {"PL": "PLN", "UK": "GBP"}
+
+
+def foreign_document(
+    language: str,
+    *,
+    market: str | None = None,
+    currency: str | None = None,
+    mentions: Sequence[Mention] = (),
+    kind: Literal["invoice", "credit_note"] = "invoice",
+    **fields: Any,
+) -> Document:
+    """A B2C invoice of the market's seller to a buyer at home there, with the page in *language*.
+
+    The mentions are the test's own (``mentions``): the rules would word them in the seller country's language.
+    """
+    market = market or LANGUAGE_MARKET[language]
+    standard, reduced = MARKET_RATES[market]
+    seller = FOREIGN_SELLERS.get(market, SELLER)
+    doc = make_document(
+        [
+            taxed("PL-ŁÓDŹ-42", "Półka dębowa 80 cm — Eichenregal „Ærø“ (3 × 2,5 kg)", "2", "49.90", standard),
+            taxed("LIB-1", "Libro: «El Quijote», edición ilustrada", "1", "19.00", reduced),
+        ],
+        prices_include_vat=True,
+        seller=seller,
+        buyer=FOREIGN_BUYERS[language],
+        kind=kind,
+        language=language,
+        country=market,
+        currency=currency or MARKET_CURRENCY.get(market, "EUR"),
+        **fields,
+    )
+    doc = doc.model_copy(update={"mentions": list(mentions), "hash": ""})
+    return doc.model_copy(update={"hash": doc.compute_hash()})

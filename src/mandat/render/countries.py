@@ -2,8 +2,12 @@
 
 Generated once from Debian's iso-codes 4.15 French catalogue (``iso_3166-1.mo``), then
 put in natural order ("Îles Salomon", not "Salomon, Îles") and shortened to the usual
-name where the catalogue gives the formal one ("Russie", "Syrie"). Babel/CLDR is meant
-to replace this table when other document languages arrive.
+name where the catalogue gives the formal one ("Russie", "Syrie").
+
+The other languages take CLDR's names (Babel's ``Locale.territories``, see ``i18n.country``).
+French keeps this table: CLDR's French differs for 20 codes ("Congo-Kinshasa", "Côte d’Ivoire"
+with a typographic apostrophe, "R.A.S. chinoise de Hong Kong"...), and a French record
+re-rendered must keep its bytes. Its keys are also the ISO 3166-1 codes the renderer names.
 """
 
 from __future__ import annotations

@@ -12,9 +12,13 @@ A run holding a character the subset lacks (CJK, Greek, emoji, control character
 drawn with a per-document "extra" font instead, whose CIDs are numbered in first-use order
 and mapped one-to-one to characters, so that text extraction returns the original string
 even when several characters share a glyph. The extra font reuses the prebuilt program when
-it has every glyph needed, and otherwise subsets the full TTF with fontTools for that
-document. A character DejaVu has no glyph for is drawn as U+FFFD: PDF/A forbids showing
-``.notdef`` (ISO 19005-3, 6.2.11.8), and the ToUnicode entry still names the real character.
+it has every glyph needed, else the prebuilt "wide" program (``fonts/<name>.wide.{bin,json}``:
+Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew), so that a Greek or Russian name costs no
+more than a Latin one, and only otherwise (Arabic, rare symbols) subsets the full TTF with
+fontTools for that document. Which program a document embeds depends on its characters alone,
+never on what the process rendered before, so the bytes do not either. A character DejaVu has
+no glyph for is drawn as U+FFFD: PDF/A forbids showing ``.notdef`` (ISO 19005-3, 6.2.11.8),
+and the ToUnicode entry still names the real character.
 """
 
 from __future__ import annotations
@@ -231,6 +235,31 @@ def prebuilt(style: FontStyle) -> Prebuilt:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Wide:
+    """One style's prebuilt wide program, loaded on first use (most processes never draw Greek)."""
+
+    base_font: str
+    gids: dict[str, int]  # character -> glyph id in the wide program
+    font_file: bytes  # FontFile2 stream object, pre-deflated
+    font_file_md5: bytes
+
+
+@functools.cache
+def wide(style: FontStyle) -> Wide:
+    name = FONT_NAMES[style]
+    meta = json.loads((FONT_DIR / f"{name}.wide.json").read_text(encoding="utf-8"))
+    font_file = stream(
+        b"/Filter /FlateDecode /Length1 %d" % meta["length1"], (FONT_DIR / f"{name}.wide.bin").read_bytes()
+    )
+    return Wide(
+        base_font=meta["base_font"],
+        gids={chr(cp): gid for cp, gid in meta["glyphs"]},
+        font_file=font_file,
+        font_file_md5=fingerprint(font_file),
+    )
+
+
 @functools.lru_cache(maxsize=32)
 def subset_full_font(style: FontStyle, chars: frozenset[str]) -> tuple[str, bytes, dict[str, int]]:
     """Subset the shipped TTF to *chars*: (base font name, FontFile2 stream object, glyph ids)."""
@@ -303,9 +332,17 @@ class FontUse:
             )
         if self.extra:
             glyphs = {c: font.extra_glyph(c) for c in self.extra}
+            wide_font = wide(font.style)
             if all(g in font.gids for g in glyphs.values()):
                 base_font, gid_of = font.base_font, font.gids
                 descriptor = self._descriptor(pdf, descriptors)
+            elif all(g in wide_font.gids for g in glyphs.values()):
+                base_font, gid_of = wide_font.base_font, wide_font.gids
+                if base_font not in descriptors:
+                    descriptors[base_font] = pdf.add(
+                        font.metrics.descriptor(base_font, pdf.add(wide_font.font_file, wide_font.font_file_md5))
+                    )
+                descriptor = descriptors[base_font]
             else:
                 base_font, program, gid_of = subset_full_font(font.style, frozenset(glyphs.values()))
                 descriptor = pdf.add(font.metrics.descriptor(base_font, pdf.add(program)))

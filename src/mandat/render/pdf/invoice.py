@@ -5,10 +5,16 @@ the Factur-X attachment. Every piece of text is wrapped to the width of its colu
 (cut inside a word that does not fit), boxes and rows grow with their content, and
 whatever does not fit on a page continues on the next one: line rows, totals and
 mentions alike. Continuation pages repeat only the title and number.
+
+Labels are in the document's language, figures and dates in its page locale
+(:func:`mandat.render.i18n.page_locale`); mentions are printed as the record words them.
+Every text of the record is NFC-normalised before it is measured and drawn, so that a
+decomposed "é" neither takes two glyphs nor changes where a line breaks.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from mandat.domain.documents import Document, DocumentLine
@@ -34,6 +40,7 @@ COLS: list[tuple[str, float, float, str]] = [
     ("vat", 499.0, 555.0, "r"),
 ]
 ROW = 11.0  # one text line of a table row
+HEAD_LEADING = 9.0  # between the lines of a wrapped column heading
 WHOLE_ROW = 30  # rows of up to this many text lines never straddle two pages
 NUMBER_MIN_SIZE = 5.5  # a figure wider than its column is shrunk down to this, then wrapped
 # VAT breakdown, left of the totals box.
@@ -43,21 +50,27 @@ TOTALS_X = 360.0
 FOOTER_SIZE, FOOTER_LEADING, FOOTER_LAST, FOOTER_TOP = 6.5, 8.0, 28.0, 40.0
 
 
+def nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def render_pdf(doc: Document, xml: bytes) -> bytes:
-    lang = doc.language
-    lb = i18n.labels(lang)
+    locale = i18n.page_locale(doc.language, doc.country)
+    lb = i18n.labels(locale)
     title = lb["invoice"] if doc.kind == "invoice" else lb["credit_note"]
     pdf = PdfWriter(
-        title=f"{title} {doc.number}",
-        author=doc.seller.name,
-        subject=f"{title} {doc.number} — {doc.buyer.name}",
-        lang={"fr": "fr-FR"}.get(lang, lang),
+        title=nfc(f"{title} {doc.number}"),
+        author=nfc(doc.seller.name),
+        subject=nfc(f"{title} {doc.number} — {doc.buyer.name}"),
+        lang=i18n.pdf_lang(locale),
         created=doc.issued_at,
     )
-    layout = _Layout(pdf, doc, title)
+    layout = _Layout(pdf, doc, title, locale)
+    layout.channel_notice()
     layout.buyer_and_delivery()
     layout.lines_table()
     layout.totals()
+    layout.exchange()
     layout.mentions()
     layout.footers()
     pdf.attach(
@@ -77,7 +90,7 @@ def render_pdf(doc: Document, xml: bytes) -> bytes:
     return pdf.to_bytes()
 
 
-def discount_note(line: DocumentLine, label: str) -> str | None:
+def discount_note(line: DocumentLine, label: str, language: str = "fr") -> str | None:
     """What is printed under a discounted line: "Remise : <reason>", or "Remise" alone.
 
     The rules join several reasons with ", " and use the word "Remise" itself when the
@@ -91,16 +104,16 @@ def discount_note(line: DocumentLine, label: str) -> str | None:
         part = part.strip()
         if part and part.casefold() != label.casefold() and part not in parts:
             parts.append(part)
-    return f"{label} : {', '.join(parts)}" if parts else label
+    return f"{i18n.colon(label, language)} {', '.join(parts)}" if parts else label
 
 
 class _Layout:
     """A cursor going down the pages; :meth:`room` opens a new page when a block does not fit."""
 
-    def __init__(self, pdf: PdfWriter, doc: Document, title: str) -> None:
+    def __init__(self, pdf: PdfWriter, doc: Document, title: str, locale: str) -> None:
         self.pdf, self.doc, self.title = pdf, doc, title
-        self.lang = doc.language
-        self.lb = i18n.labels(doc.language)
+        self.lang = locale  # what the i18n functions take: the page locale
+        self.lb = i18n.labels(locale)
         self.pages: list[Page] = []
         self.footer_lines = self._footer_lines()
         # Content stops above the footer, however many lines the issuer's details take.
@@ -128,7 +141,10 @@ class _Layout:
         return i18n.money(value, self.doc.currency, self.lang)
 
     def wrap(self, text: str, width: float, size: float, style: FontStyle = "regular") -> list[str]:
-        return self.pdf.wrap(text, width, size, style)
+        return self.pdf.wrap(nfc(text), width, size, style)
+
+    def colon(self, label: str) -> str:
+        return i18n.colon(label, self.lang)
 
     def address_lines(self, address: Address) -> list[str]:
         """The postal lines, and the country by name when it is not the document's own country."""
@@ -166,6 +182,9 @@ class _Layout:
             seller_lines.append(legal)
         if s.vat_id:
             seller_lines.append(f"{lb['vat_id']} {s.vat_id}")
+        seller_lines += [f"{i.label} {i.value}" for i in s.ids]
+        if s.legal_info:
+            seller_lines.append(s.legal_info)
         if s.email:
             seller_lines.append(s.email)
         for text in seller_lines:
@@ -193,7 +212,8 @@ class _Layout:
         page.text_right(RIGHT, TOP, self.title, size=18, style="bold")
         ry = TOP - 20
         for label, value in meta:
-            head = f"{label} :"
+            head = self.colon(label)
+            value = nfc(value)
             page.text(META_X, ry, head, size=8)
             # A value that does not fit beside its label goes under it, wrapped if need be.
             room = RIGHT - META_X - self.pdf.text_width(f"{head} ", 8)
@@ -220,6 +240,7 @@ class _Layout:
             buyer_lines.append(f"{lb['vat_id']} {b.vat_id}")
         if b.siren:
             buyer_lines.append(f"{lb['siren']} {b.siren}")
+        buyer_lines += [f"{i.label} {i.value}" for i in b.ids]
         for text in buyer_lines:
             rows += [(t, 8, "regular", 10) for t in self.wrap(text, inner, 8)]
         box_height = 8 + sum(step for *_, step in rows)  # the label's baseline is 12 pt under the top
@@ -245,13 +266,20 @@ class _Layout:
 
     def _table_header(self) -> None:
         page, y = self.page, self.y
-        page.rect(LEFT, y - 4, RIGHT - LEFT, 14, fill_gray=GREY)
-        for key, left, right, align in COLS:
-            if align == "l":
-                page.text(left + 2, y, self.lb[key], size=7.5, style="bold")
-            else:
-                page.text_right(right, y, self.lb[key], size=7.5, style="bold")
-        self.y = y - 16
+        # A heading wider than its column ("Precio unit.", "Eenheidsprijs") wraps, and the band grows.
+        heads = [
+            (left, right, align, self.wrap(self.lb[key], right - left - (2 if align == "l" else 0), 7.5, "bold"))
+            for key, left, right, align in COLS
+        ]
+        grow = HEAD_LEADING * (max(len(parts) for *_, parts in heads) - 1)
+        page.rect(LEFT, y - 4 - grow, RIGHT - LEFT, 14 + grow, fill_gray=GREY)
+        for left, right, align, parts in heads:
+            for k, part in enumerate(parts):
+                if align == "l":
+                    page.text(left + 2, y - HEAD_LEADING * k, part, size=7.5, style="bold")
+                else:
+                    page.text_right(right, y - HEAD_LEADING * k, part, size=7.5, style="bold")
+        self.y = y - 16 - grow
 
     def fit(self, text: str, width: float, size: float, style: FontStyle = "regular") -> float:
         """*size*, or smaller for a figure wider than its room (totals are at most 99 999 999,99 in practice)."""
@@ -280,7 +308,7 @@ class _Layout:
             (_, rx0, rx1, _), (_, dx0, dx1, _) = COLS[0], COLS[1]
             cells.append((rx0, rx1, "l", self.wrap(line.sku, rx1 - rx0, 7), 7.0, (0.0, 0.0, 0.0)))
             desc = self.wrap(line.description, dx1 - dx0, 8)
-            note = discount_note(line, lb["discount"])
+            note = discount_note(line, lb["discount"], self.lang)
             cells.append((dx0, dx1, "l", desc, 8.0, (0.0, 0.0, 0.0)))
             if note:
                 cells.append((dx0, dx1, "l", [""] * len(desc) + self.wrap(note, dx1 - dx0, 7), 7.0, TEXT_GREY))
@@ -343,7 +371,11 @@ class _Layout:
                 rows.append((lb["to_refund"], t.payable, True))
         else:
             rows += [(lb["paid"], t.prepaid, False), (lb["payable"], t.payable, True)]
-        terms = self.wrap(f"{lb['terms']} : {doc.payment_terms}", RIGHT - TOTALS_X - 6, 7) if doc.payment_terms else []
+        terms = (
+            self.wrap(f"{self.colon(lb['terms'])} {doc.payment_terms}", RIGHT - TOTALS_X - 6, 7)
+            if doc.payment_terms
+            else []
+        )
         left_height = 12 + sum(11 * len(words) for words, _, _ in breakdown)
         right_height = 15 * len(rows) + 9 * len(terms)
         self.y -= 8
@@ -376,31 +408,109 @@ class _Layout:
             ty -= 9
         self.y = min(vy, ty) - 4
 
-    def mention_lines(self) -> list[str]:
-        out: list[str] = []
+    def channel_notice(self) -> None:
+        """Where the law makes the transmitted e-invoice the invoice (SdI, KSeF...), this PDF says it is a copy."""
+        if not self.doc.legal_channel:
+            return
+        text = self.lb["legal_channel"].format(channel=self.doc.legal_channel)
+        parts = self.wrap(text, RIGHT - LEFT - 2 * BOX_PAD, 8.5, "bold")
+        height = 8 + 11 * len(parts)
+        self.room(height + 8)
+        top = self.y + 8
+        self.page.rect(LEFT, top - height, RIGHT - LEFT, height, fill_gray=GREY)
+        y = top - 12
+        for part in parts:
+            self.page.text(LEFT + BOX_PAD, y, part, size=8.5, style="bold")
+            y -= 11
+        self.y = top - height - 18
+
+    def exchange(self) -> None:
+        """The VAT in the taxing country's currency (BT-6 / BT-111), with the rate, its source and its date."""
+        ex = self.doc.exchange
+        if ex is None:
+            return
+        lb, lang, width = self.lb, self.lang, VAT_TAX_RIGHT - LEFT
+        head = self.wrap(lb["exchange_title"].format(currency=ex.tax_currency), width, 7.5, "bold")
+        source = [f"{lb['exchange_source']} {ex.source}"]
+        if ex.reference:
+            source.append(f"{lb['exchange_reference']} {ex.reference}")
+        source.append(f"{lb['of']} {i18n.day(ex.day, lang)}")
+        rate = (
+            f"{self.colon(lb['exchange_rate'])} 1\u00a0{self.doc.currency} = "
+            f"{i18n.number(ex.rate, lang)}\u00a0{ex.tax_currency} ({', '.join(source)})"
+        )
+        rate_lines = self.wrap(rate, width, 7)
+        rows: list[tuple[list[str], str, FontStyle]] = [
+            (
+                self.wrap(i18n.vat_category(r.category, r.rate, lang), VAT_LABEL_WIDTH, 8),
+                self._tax(r.tax_amount),
+                "regular",
+            )
+            for r in ex.per_rate
+        ]
+        rows.append((self.wrap(lb["total_vat"], VAT_LABEL_WIDTH, 8, "bold"), self._tax(ex.tax_total), "bold"))
+        self.y -= 6
+        self.room(11 * len(head) + 9 * len(rate_lines) + sum(11 * len(words) for words, _, _ in rows) + 4)
+        page = self.page
+        for part in head:
+            page.text(LEFT, self.y, part, size=7.5, style="bold")
+            self.y -= 11
+        for part in rate_lines:
+            page.text(LEFT, self.y, part, size=7, color=TEXT_GREY)
+            self.y -= 9
+        self.y -= 2
+        for words, figure, style in rows:
+            for k, part in enumerate(words):
+                page.text(LEFT, self.y - 11 * k, part, size=8, style=style)
+            room = VAT_TAX_RIGHT - LEFT - VAT_LABEL_WIDTH - 6
+            page.text_right(VAT_TAX_RIGHT, self.y, figure, size=self.fit(figure, room, 8, style), style=style)
+            self.y -= 11 * len(words)
+        self.y -= 4
+
+    def _tax(self, value: Decimal) -> str:
+        ex = self.doc.exchange
+        assert ex is not None
+        return i18n.money(value, ex.tax_currency, self.lang)
+
+    def mention_blocks(self) -> list[list[str]]:
+        """The credit note's reason and each mention, wrapped: one block of lines each."""
+        out: list[list[str]] = []
         if self.doc.reason:
-            out += self.wrap(f"{self.lb['reason']} : {self.doc.reason}", RIGHT - LEFT, 7.5)
-        for m in self.doc.mentions:
-            out += self.wrap(m.text, RIGHT - LEFT, 7.5)
-        return out
+            out.append(self.wrap(f"{self.colon(self.lb['reason'])} {self.doc.reason}", RIGHT - LEFT, 7.5))
+        out += [self.wrap(m.text, RIGHT - LEFT, 7.5) for m in self.doc.mentions]
+        return [block for block in out if block]
+
+    def mention_lines(self) -> list[str]:
+        return [line for block in self.mention_blocks() for line in block]
 
     def mentions(self) -> None:
-        lines = self.mention_lines()
+        blocks = self.mention_blocks()
         self.y -= 10
-        self.room(16 + 10 * min(len(lines), 3))
+        self.room(16 + 10 * min(sum(len(b) for b in blocks), 3))
         self.page.line(LEFT, self.y + 6, RIGHT, self.y + 6, width=0.5, gray=0.6)
         self.y -= 6
-        for text in lines:
-            self.room(10)
-            self.page.text(LEFT, self.y, text, size=7.5)
-            self.y -= 10
+        page_room = self._content_height()
+        for block in blocks:
+            # A mention is kept whole on one page (a reader must not piece a legal text together);
+            # only one longer than a page continues line by line.
+            if 10 * len(block) <= page_room:
+                self.room(10 * len(block))
+            for text in block:
+                self.room(10)
+                self.page.text(LEFT, self.y, text, size=7.5)
+                self.y -= 10
+
+    def _content_height(self) -> float:
+        """Room for mentions on a continuation page: below its header, above the footer."""
+        top = TOP - 20 - 11 - 10  # _continuation_header: the title, one meta line, the gap
+        return top - self.bottom
 
     # -- footer --------------------------------------------------------------------------
 
     def _footer_lines(self) -> list[str]:
         i, lb = self.doc.issuer, self.lb
         text = (
-            f"{lb['issuer']} : {i.name}, {', '.join(self.address_lines(i.address))} — "
+            f"{self.colon(lb['issuer'])} {i.name}, {', '.join(self.address_lines(i.address))} — "
             f"{lb['siren']} {i.siren} — {lb['vat_id']} {i.vat_id}"
         )
         return self.wrap(text, RIGHT - LEFT - 60, FOOTER_SIZE)
