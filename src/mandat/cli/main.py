@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -455,14 +456,22 @@ def demo(
     seed: Annotated[int, typer.Option(help="random seed")] = 2026,
 ) -> None:
     """Create sample sellers and realistic orders, issue everything, and show where the documents are."""
+    from mandat.demo import markets
     from mandat.demo.orders import generate
     from mandat.demo.sellers import demo_sellers
 
     service = _open(home)
-    sellers = demo_sellers()
+    french = demo_sellers()
+    abroad = markets.market_sellers()
+    sellers = french + abroad
     service.save_sellers(sellers)
+    import_demo_rates(service, markets.rate_files())
     run = time.strftime("%Y%m%d%H%M%S")
-    events = generate(sellers, orders, seed, run)
+    # Two orders in five for the French sellers (the richest cases: franchise, intra-EU, exports), the
+    # rest spread over the other markets' sellers, selling at home.
+    home_count = orders * 2 // 5 if abroad else orders
+    events = generate(french, home_count, seed, run)
+    events += markets.generate(abroad, orders - home_count, seed + 1, run, datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     # The sample files are written out so that the "Use it" commands can be tried on them too.
     sellers_file = service.settings.home / "demo-sellers.json"
     sellers_file.write_text(
@@ -479,6 +488,37 @@ def demo(
     started = time.perf_counter()
     run_until_idle(service)
     summary(service, time.perf_counter() - started, documents_count(service) - before, accepted)
+    market_mix(service)
+
+
+def import_demo_rates(service: Mandat, files: list[Path]) -> None:
+    """The demo's ECB and NBP tables (plausible values, not the published ones), as `mandat rates import` does."""
+    from mandat.exchange import parse
+    from mandat.store import rates as rates_store
+
+    with service.engine.begin() as conn:
+        for path in files:
+            rates_store.import_rates(conn, parse(path.read_bytes()))
+
+
+def market_mix(service: Mandat) -> None:
+    """Documents per seller country: languages, currencies and VAT rates, as issued."""
+    from mandat.store import repository as repo
+
+    mix: dict[str, dict[str, Any]] = {}
+    with service.engine.connect() as conn:
+        for doc in repo.iter_documents(conn):
+            m = mix.setdefault(doc.country, {"docs": 0, "languages": {}, "currencies": set(), "rates": set()})
+            m["docs"] += 1
+            m["languages"][doc.language] = m["languages"].get(doc.language, 0) + 1
+            m["currencies"].add(doc.currency + (f"→{doc.exchange.tax_currency}" if doc.exchange else ""))
+            m["rates"].update(f"{b.category} {b.rate.normalize():f}%" for b in doc.vat_breakdown)
+    table = Table("seller country", "documents", "languages", "currencies", "VAT", title="mandat — markets")
+    for country in sorted(mix):
+        m = mix[country]
+        langs = ", ".join(f"{k} {v}" for k, v in sorted(m["languages"].items(), key=lambda kv: -kv[1]))
+        table.add_row(country, str(m["docs"]), langs, ", ".join(sorted(m["currencies"])), ", ".join(sorted(m["rates"])))
+    console.print(table)
 
 
 def documents_count(service: Mandat) -> int:

@@ -402,6 +402,17 @@ def _order(
         },
         "delivery": delivery,
     }
+    if any(p[4] in ("home_renovation", "energy_renovation") for p in picks):
+        # The facts of the French works rates (CGI 279-0 bis, 278-0 bis A): a dwelling completed more than
+        # two years before, and the client's certification accepted with the quote.
+        event["works"] = {
+            "dwelling": True,
+            "completed_on": f"{rng.randint(1960, 2020)}-0{rng.randint(1, 9)}-15",
+            "client_statement": {
+                "accepted_at": (occurred - timedelta(days=12)).isoformat(),
+                "text_id": "fr-attestation-lf2025",
+            },
+        }
     if rng.random() < 0.4 and any(p[3] == "goods" for p in picks):
         event["shipping"] = {"amount": rng.choice(["4.90", "9.90", "19.00"]) if not business else "8.25"}
     if rng.random() < 0.08:

@@ -105,8 +105,17 @@ def _delivery_day(value: date) -> date:
     return value
 
 
+def _building_day(value: date) -> date:
+    """A building's dates go back centuries, but not before 1000 nor a year ahead."""
+    latest = (_now() + DELIVERY_AHEAD).date()
+    if not date(1000, 1, 1) <= value <= latest:
+        raise ValueError(f"out of range: from 1000-01-01 to {latest.isoformat()}")
+    return value
+
+
 Timestamp = Annotated[datetime, BeforeValidator(_iso_timestamp), AfterValidator(_past_timestamp)]
 Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_delivery_day)]
+BuildingDay = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_building_day)]
 Label = Annotated[str, Clean, StringConstraints(min_length=1, max_length=64)]
 Reference = Annotated[str, Clean, StringConstraints(min_length=1, max_length=128)]
 
@@ -259,7 +268,7 @@ class Works(Model):
     property_address: Address | None = None
     dwelling: StrictBool | None = None
     private_use: Literal["exclusive", "main", "other"] | None = None
-    completed_on: Day | None = None
+    completed_on: BuildingDay | None = None
     first_occupied_year: Annotated[StrictInt, Field(ge=1000, le=2100)] | None = None
     started_on: Day | None = None
     building_type: Literal["house", "flat"] | None = None

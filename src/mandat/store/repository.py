@@ -869,6 +869,12 @@ class DocumentRow:
     xml_sha256: str | None
 
 
+def iter_documents(conn: Connection) -> Iterable[Document]:
+    """Every stored record, in issue order (reports over all documents)."""
+    for data in conn.execute(sa.select(documents.c.data).order_by(documents.c.issued_at, documents.c.id)).scalars():
+        yield Document.model_validate_json(data)
+
+
 def document_rows(conn: Connection, seller_id: str | None = None) -> Iterable[DocumentRow]:
     q = sa.select(
         documents.c.id,
