@@ -27,6 +27,8 @@ CATALOG: dict[str, list[tuple[str, str, str, str, str]]] = {
         ("ABJ-COMPOST-40", "Terreau universel 40 L", "8.90", "goods", "standard"),
         ("ABJ-ABRI-220", "Abri de jardin en épicéa 2,20 × 1,80 m", "649.00", "goods", "standard"),
         ("ABJ-BULBE-TUL", "Bulbes de tulipes « Reine de nuit » ×20", "12.50", "goods", "intermediate"),
+        # A press publication (CGI 298 septies: 2.1 %), sold next to the garden supplies.
+        ("ABJ-MAG-JARDIN", "Magazine « Jardins de France », n° 412", "6.90", "goods", "super_reduced"),
     ],
     "thermoconfort": [
         ("TCI-PAC-AE8", "Pompe à chaleur air/eau 8 kW", "7490.00", "goods", "energy_renovation"),
