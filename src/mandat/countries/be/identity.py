@@ -55,7 +55,9 @@ def seller_problems(seller: Seller) -> list[str]:
         )
     vat_number: str | None = None
     if not seller.vat_id:
-        problems.append("a seller established in Belgium needs its VAT number BE + enterprise number (Code TVA art. 50)")
+        problems.append(
+            "a seller established in Belgium needs its VAT number BE + enterprise number (Code TVA art. 50)"
+        )
     elif not seller.vat_id.startswith("BE"):
         problems.append(f"VAT id {seller.vat_id} is not Belgian: a seller established in Belgium has a BE number")
     else:

@@ -99,7 +99,9 @@ _FR: MentionTable = {
 _NL: MentionTable = {
     m.code: m
     for m in (
-        Mention("mandate", "Factuur uitgereikt door {issuer} in naam en voor rekening van {seller} (facturatiemandaat)."),
+        Mention(
+            "mandate", "Factuur uitgereikt door {issuer} in naam en voor rekening van {seller} (facturatiemandaat)."
+        ),
         Mention(
             "mandate_credit",
             "Creditnota uitgereikt door {issuer} in naam en voor rekening van {seller} (facturatiemandaat).",

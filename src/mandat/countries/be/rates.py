@@ -6,8 +6,9 @@
   which is the seller's classification, not a change of this table.
 * ``home_renovation``: 6 % for works on dwellings first occupied at least ten calendar years before
   the first invoice (AR n° 20, table A, rubric XXXI; the rubric number is UNSURE, docs/countries.md
-  §3.2). The table starts on 2016-01-01, when the age condition became ten years (it was five; the amending act is not cited: UNSURE):
-  an earlier tax point is refused (``date_unsupported``) rather than checked against the wrong age.
+  §3.2). The table starts on 2016-01-01, when the age condition became ten years (it was five; the
+  amending act is not cited: UNSURE): an earlier tax point is refused (``date_unsupported``) rather
+  than checked against the wrong age.
   Since 2022-01-01 (law of 27 December 2021) the client's signed certificate is replaced by a
   statement printed on the invoice: ``mentions.py``.
 * Not in the table (refused with ``tax_category_unknown``, or an explicit ``vat_rate`` only):

@@ -71,7 +71,8 @@ def check_works(pack: Jurisdiction, sale: Sale, key: str) -> None:
             f"BE {key} ({basis}) needs {', '.join(missing)}: a dwelling first occupied at least ten calendar "
             "years before the invoice, used mainly as a private dwelling, works supplied with installation",
         )
-    assert works is not None and works.first_occupied_year is not None
+    assert works is not None
+    assert works.first_occupied_year is not None
     if not works.dwelling:
         raise Rejected("works_rate_condition_unmet", f"BE {key} ({basis}): works.dwelling is false")
     if works.private_use == "other":
