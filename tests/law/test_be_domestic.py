@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import doctest
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,10 +21,11 @@ import mandat.countries.be as be_pack
 from mandat.countries.be import identity, mentions, rates
 from mandat.demo.markets import be as demo
 from mandat.domain.documents import Document
+from mandat.domain.exchange import Rate
 from mandat.domain.parties import Seller
 from mandat.render.cii import build_cii
 from mandat.rules.invoice import check_seller
-from tests.markets import credit, issue, paid, pdf_text, refund, refused, schematron_errors, seller_from
+from tests.markets import credit, fixed_rates, issue, paid, pdf_text, refund, refused, schematron_errors, seller_from
 
 D = Decimal
 RETAILER = seller_from(demo.SELLERS[0])  # Ghent, legal language nl, BE0456123791
@@ -507,3 +509,13 @@ def test_pack_is_found_for_belgian_sellers() -> None:
 
     assert jurisdiction("BE") is be_pack.JURISDICTION
     assert "BE" in __import__("mandat.countries.registry", fromlist=["known"]).known()
+
+
+def test_an_order_in_pounds_states_the_vat_in_euros_at_the_ecb_rate() -> None:
+    # ECB 19/11/2026: 1 EUR = 0.80 GBP, so 1 GBP = 1 / 0.80 = 1.25 EUR (Directive art. 91(2), 230).
+    # 3 x 12.00 GBP at 21 %: VAT 7.56 GBP -> 7.56 x 1.25 = 9.45 EUR (BT-111).
+    rates_ = fixed_rates(Rate("ECB", "EUR", "GBP", D("0.80"), date(2026, 11, 19)))
+    doc = valid(issue(paid(RETAILER, consumer("fr"), [line()], currency="GBP"), RETAILER, rates_))
+    assert (doc.currency, figures(doc)) == ("GBP", (D("36.00"), D("7.56"), D("43.56")))
+    assert doc.exchange is not None
+    assert (doc.exchange.tax_currency, doc.exchange.rate, doc.exchange.tax_total) == ("EUR", D("1.25"), D("9.45"))
