@@ -56,7 +56,11 @@ VERIFACTU_FROM = date(2027, 1, 1)  # RDL 15/2025: companies (Impuesto sobre Soci
 VERIFACTU = "VERI*FACTU"
 REVERSE_CHARGE = ReverseCharge("reverse_charge_construction", "LIVA art. 84.Uno.2º.f")
 # Postcode prefixes of the foral tax territories (Concierto Económico, Convenio Económico).
-FORAL = {"01": "the Basque Country (Álava)", "20": "the Basque Country (Gipuzkoa)", "48": "the Basque Country (Bizkaia)"}
+FORAL = {
+    "01": "the Basque Country (Álava)",
+    "20": "the Basque Country (Gipuzkoa)",
+    "48": "the Basque Country (Bizkaia)",
+}
 FORAL["31"] = "Navarre"
 
 
@@ -95,7 +99,8 @@ def check_works(pack: Jurisdiction, sale: Sale, key: str) -> None:
             f"ES {key} ({basis}) needs {', '.join(missing)}: a dwelling in private use, completed at least two "
             "years before the works started, materials at most 40 % of the base",
         )
-    assert works is not None and works.started_on is not None
+    assert works is not None
+    assert works.started_on is not None
     if not works.dwelling:
         raise Rejected("works_rate_condition_unmet", f"ES {key} ({basis}): works.dwelling is false")
     if works.private_use == "other":

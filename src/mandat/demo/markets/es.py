@@ -148,7 +148,7 @@ WORKS: list[tuple[list[dict[str, Any]], dict[str, Any]]] = [
         {
             "dwelling": True,
             "private_use": "exclusive",
-            "completed_on": "1998-06-30",
+            "completed_on": "2004-06-30",
             "started_on": "2026-11-02",
             "property_address": {
                 "line1": "Calle Mayor 8, 3.º B",
