@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import doctest
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +22,19 @@ import mandat.countries.es.rates
 from mandat.countries.es import JURISDICTION
 from mandat.demo.markets import es as demo
 from mandat.domain.documents import Document
+from mandat.domain.exchange import Rate
 from mandat.rules.invoice import check_seller
-from tests.markets import credit, issue, paid, pdf_text, refund, refused, schematron_errors, seller_from
+from tests.markets import (
+    credit,
+    fixed_rates,
+    issue,
+    paid,
+    pdf_text,
+    refund,
+    refused,
+    schematron_errors,
+    seller_from,
+)
 
 D = Decimal
 RETAILER = seller_from(demo.SELLERS[0])
@@ -489,8 +501,6 @@ def test_labels_in_the_buyers_language_mentions_in_spanish() -> None:
 
 
 def test_verifactu_from_2027() -> None:
-    from datetime import date
-
     event = paid(RETAILER, CONSUMER, [line()])
     before = issue(event, RETAILER, day=date(2026, 12, 31))
     assert before.legal_channel is None
@@ -498,6 +508,21 @@ def test_verifactu_from_2027() -> None:
     assert doc.legal_channel == "VERI*FACTU"
     assert "Copia informativa" in pdf_text(doc)
     assert "VERI*FACTU" in pdf_text(doc)
+
+
+def test_dollar_invoice_states_its_vat_in_euros() -> None:
+    # 36.00 USD + 21 % = 7.56 USD VAT; ECB of the tax point: 1 EUR = 1.2000 USD, so 7.56 / 1.2 = 6.30 EUR (BT-111)
+    ecb = fixed_rates(Rate("ECB", "EUR", "USD", D("1.2000"), date(2026, 11, 19)))
+    doc = valid(issue(paid(RETAILER, COMPANY, [line()], currency="USD"), RETAILER, rates=ecb))
+    assert doc.currency == "USD"
+    assert figures(doc) == (D("36.00"), D("7.56"), D("43.56"))
+    assert doc.exchange is not None
+    assert (doc.exchange.tax_currency, doc.exchange.tax_total) == ("EUR", D("6.30"))
+    # The simplified-invoice limits are in euros: a dollar order of a consumer without NIF is refused.
+    e = refused(
+        paid(RETAILER, ANONYMOUS, [line()], currency="USD", amount="43.56"), RETAILER, "buyer_tax_number_missing"
+    )
+    assert "USD" in e.reason
 
 
 # --- credit notes (facturas rectificativas, RD 1619/2012 art. 15) ---------------------------------
