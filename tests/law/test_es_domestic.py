@@ -340,6 +340,12 @@ def test_dwelling_completed_two_years_less_a_day_before_a_leap_day() -> None:
     )
 
 
+def test_dwelling_mainly_in_private_use_qualifies() -> None:
+    # UNSURE ES-9: a dwelling mainly (not only) used privately is read as "uso particular".
+    doc = issue(paid(INSTALLER, CONSUMER, WORKS_LINES, works=works(private_use="main")), INSTALLER)
+    assert figures(doc) == (D("1350.00"), D("135.00"), D("1485.00"))
+
+
 def test_first_occupied_two_full_years_before() -> None:
     # occupied in 2023 -> completed by 2023-12-31, + 2 years = 2025-12-31 <= 2026-11-02
     doc = issue(
@@ -470,12 +476,15 @@ def test_no_franchise_in_spain() -> None:
     refused(paid(RETAILER, CONSUMER, [line(None, vat_rate="0")], amount="36.00"), small, "unsupported_case")
 
 
-def test_foral_territory_sellers_are_refused() -> None:
-    bilbao = seller_from(
-        {**demo.SELLERS[0], "address": {"line1": "Gran Vía 1", "postcode": "48001", "city": "Bilbao", "country": "ES"}}
-    )
-    e = refused(paid(RETAILER, CONSUMER, [line()], amount="43.56"), bilbao, "territory_unhandled")
-    assert "Basque" in e.reason
+@pytest.mark.parametrize(
+    ("postcode", "city", "where"),
+    [("48001", "Bilbao", "Basque"), ("20001", "Donostia", "Basque"), ("31001", "Pamplona", "Navarre")],
+)
+def test_foral_territory_sellers_are_refused(postcode: str, city: str, where: str) -> None:
+    address = {"line1": "Calle Mayor 1", "postcode": postcode, "city": city, "country": "ES"}
+    foral = seller_from({**demo.SELLERS[0], "address": address})
+    e = refused(paid(RETAILER, CONSUMER, [line()], amount="43.56"), foral, "territory_unhandled")
+    assert where in e.reason
 
 
 def test_canary_islands_buyer_is_refused() -> None:
@@ -537,6 +546,7 @@ def test_full_credit_note_names_its_invoice() -> None:
     assert note.corrects.number == "F-ESFSOL-000001"
     text = pdf_text(note)
     assert "FACTURA RECTIFICATIVA" in text
+    assert "Factura rectificativa expedida por Brico Market SAS en nombre y por cuenta de Ferretería del Sol" in text
     assert "Factura rectificativa de la factura n.º F-ESFSOL-000001 de fecha 20/11/2026" in text
     assert "Importe reembolsado el 19/11/2026 mediante tarjeta (transacción RF-R1)." in text
 
