@@ -494,16 +494,16 @@ def test_explicit_rates_on_an_export_are_refused_with_the_reason() -> None:
     )
 
 
-def test_a_seller_established_in_belgium_is_refused() -> None:
-    # Only the French rules exist: a Belgian seller's invoice is refused, not issued under French law.
-    be = seller().model_copy(
+def test_a_seller_established_in_a_country_without_a_pack_is_refused() -> None:
+    # No Dutch pack: a Dutch seller's invoice is refused, not issued under another country's law.
+    nl = seller().model_copy(
         update={
-            "address": Address(line1="Rue Royale 1", postcode="1000", city="Bruxelles", country="BE"),
-            "vat_id": "BE0403170701",
+            "address": Address(line1="Damrak 1", postcode="1012 LG", city="Amsterdam", country="NL"),
+            "vat_id": "NL004495445B01",
         }
     )
-    e = refused(bad(), the_seller=be)
-    assert (e.code, e.reason) == ("unsupported_country", "no invoicing rules for sellers established in BE yet")
+    e = refused(bad(), the_seller=nl)
+    assert (e.code, e.reason) == ("unsupported_country", "no invoicing rules for sellers established in NL yet")
 
 
 @pytest.mark.parametrize("status", ["authorized", "pending"])

@@ -194,6 +194,7 @@ class BuyerFacts(Model):
     de_bauleister: StrictBool | None = None  # DE: sustainably provides construction services (§13b(5) UStG)
     es_construction_role: Literal["developer", "contractor", "none"] | None = None  # ES art. 84.Uno.2º.f LIVA
     es_recargo_equivalencia: StrictBool | None = None  # ES retailer under recargo de equivalencia
+    es_comunidad_propietarios: StrictBool | None = None  # ES homeowners' association (LIVA 91.Uno.2.10º)
     gb_cis_registered: StrictBool | None = None  # UK: CIS-registered (domestic reverse charge, s.55A VATA)
     gb_end_user: StrictBool | None = None  # UK: end user or intermediary supplier, confirmed in writing
     pt_deduction_right: StrictBool | None = None  # PT: taxable person with a right to deduct (art. 2(1)(j) CIVA)

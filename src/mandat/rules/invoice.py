@@ -105,7 +105,7 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     buyer_vat_country = vat_country(buyer.vat_id) if buyer.vat_id else None
     if buyer.vat_id and not valid_vat_id(buyer.vat_id):
         raise Rejected("buyer_vat_invalid", f"buyer VAT id {buyer.vat_id} fails its check digits")
-    language = pack.document_language(buyer.language, buyer.address.country)
+    language = pack.document_language(buyer.language, buyer.address.country, seller)
     lang = pack.mention_language(seller, language)
     sale = Sale(
         event=event,
@@ -235,7 +235,8 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     natures = {ln.nature for ln in event.lines}
     operation = "M1" if len(natures) == 2 else ("S1" if natures == {"service"} else "B1")
     business_case = pack.business_case(sale)
-    channel = pack.legal_channel(sale, business_case) if domestic or pack.code == "FR" else None
+    # Where the law makes an e-invoice the invoice, it does for every sale at home (franchise included).
+    channel = pack.legal_channel(sale, business_case) if place.kind == "home" or pack.code == "FR" else None
     if channel:
         trace.append(f"the legal invoice is the e-invoice through {channel}: the PDF is a copy for information")
     trace.append(f"business case {business_case}, operation category {operation}")

@@ -178,7 +178,7 @@ class _Layout:
             )
             if part
         )
-        if legal:
+        if legal and not s.legal_info:  # a country pack's legal_info words form, capital and register itself
             seller_lines.append(legal)
         if s.vat_id:
             seller_lines.append(f"{lb['vat_id']} {s.vat_id}")
