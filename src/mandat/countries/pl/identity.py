@@ -72,5 +72,9 @@ def seller_ids(seller: Seller) -> tuple[list[PartyId], str | None]:
     if seller.company_id:
         # No ISO 6523 ICD for the KRS is known to us: BT-30 without a scheme (BR-CL-11 only checks given ones).
         ids.append(PartyId(label="KRS", value=seller.company_id, role="legal"))
+    elif seller.tax_number and not seller.vat_id:
+        # Neither KRS nor VAT-UE number (a sole trader, often under art. 113): the NIP is what identifies
+        # the business, so it is also the legal id (BT-30) that EN 16931 BR-CO-26 asks for.
+        ids.append(PartyId(label="NIP", value=nip.compact(seller.tax_number), role="legal"))
     # BT-33: the register court; the page prints legal form and capital from the seller's own fields.
     return ids, seller.trade_register
