@@ -187,6 +187,25 @@ def test_a_flat_above_150_m2_split_with_prices_including_vat() -> None:
     ]
 
 
+def test_a_split_keeps_the_line_discount_in_the_same_ratio() -> None:
+    # House of 400 m², 10,000.00 less a 1,000.00 line discount = 9,000.00 net (art. 41 ust. 12c):
+    #   8 %:  7,500.00 - 750.00 = 6,750.00, VAT 540.00
+    #   23 %: 2,500.00 - 250.00 = 2,250.00, VAT 517.50
+    #   total VAT 1,057.50, gross 10,057.50
+    works = {"dwelling": True, "building_type": "house", "floor_area_m2": "400"}
+    ev = paid(INSTALLER, CONSUMER, [works_line(discount="1000.00")], works=works)
+    doc = valid(issue(ev, INSTALLER))
+    assert figures(doc) == (D("9000.00"), D("1057.50"), D("10057.50"))
+    assert [(ln.allowance, ln.net_amount, ln.vat_rate) for ln in doc.lines] == [
+        (D("750.00"), D("6750.00"), D("8")),
+        (D("250.00"), D("2250.00"), D("23")),
+    ]
+    # The credit note of the whole invoice takes back both parts at their rates.
+    cn = valid(credit(doc, refund(doc, "10057.50"), INSTALLER))
+    assert figures(cn) == (D("9000.00"), D("1057.50"), D("10057.50"))
+    assert any("art. 41 ust. 12b" in m.text for m in cn.mentions)  # the split is explained again
+
+
 @pytest.mark.parametrize(
     ("works", "fact"),
     [

@@ -73,6 +73,13 @@ class Poland(Jurisdiction):
                 "PL franchise seller (art. 113 ust. 1) selling to a business: the invoice belongs in KSeF and "
                 "the copy notice cannot be attached yet",
             )
+        # Art. 113 ust. 13 excludes, among others, distance sales of cosmetics and of PKWiU 26-28 goods
+        # (electronics, household appliances, machinery: many power tools): mandat cannot see a
+        # product's PKWiU, so the seller's regime is its own statement, like a product's rate.
+        sale.trace.append(
+            "art. 113 ust. 13 exclusions (distance sales of PKWiU 20.42.1, 26, 27, 28 goods, ...) are the "
+            "seller's to observe: mandat cannot classify products"
+        )
         return treatment.FRANCHISE
 
     def reverse_charge(self, sale: Sale, lines: list[TaxedLine]) -> ReverseCharge | None:
