@@ -274,6 +274,12 @@ def test_a_bare_8_percent_rate_is_the_intermediate_rate_not_the_works_rate() -> 
     assert not any("art. 41 ust. 12" in m.text for m in doc.mentions)
 
 
+def test_a_bare_8_percent_service_in_a_works_order_must_name_its_key() -> None:
+    ev = paid(INSTALLER, CONSUMER, [works_line(tax_category=None, vat_rate="8")], works=FLAT, amount="10800.00")
+    exc = refused(ev, INSTALLER, "works_rate_condition_missing")
+    assert "housing_works" in exc.reason
+
+
 # --- business buyers: NIP, split payment, KSeF --------------------------------------------------
 
 

@@ -56,6 +56,15 @@ class Poland(Jurisdiction):
                 f"PL {treatment.HOUSING} ({tables.WORKS_KEYS[treatment.HOUSING]}): {what} is goods; goods "
                 "supplied alone stay at the standard rate, materials are part of the works service line",
             )
+        works_rate = self.rate(treatment.HOUSING, sale.tax_point)
+        if line.tax_category is None and line.vat_rate == works_rate and line.nature == "service" and sale.event.works:
+            # 8 % is also the ladder's intermediate rate (annex 3), but a service of an order that carries
+            # works facts is the housing-works rate in all likelihood: its conditions must not be skipped.
+            raise Rejected(
+                "works_rate_condition_missing",
+                f"{what}: a service at {works_rate}% in an order with works facts: send tax_category "
+                f"{treatment.HOUSING} ({tables.WORKS_KEYS[treatment.HOUSING]}) or intermediate",
+            )
         return super().line_rate(sale, line, what)
 
     def check_works(self, sale: Sale, key: str) -> None:
