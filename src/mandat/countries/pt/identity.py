@@ -78,7 +78,9 @@ def seller_ids(seller: Seller) -> tuple[list[PartyId], str | None]:
     if nif is None:
         return [], None
     if not is_company(nif):
-        return [PartyId(label="NIF", value=nif, role="tax")], None
+        tax = PartyId(label="NIF", value=nif, role="tax")
+        # Without a VAT number the NIF is also the seller's registration id (BR-CO-26 wants BT-29/30/31).
+        return ([tax] if seller.vat_id else [PartyId(label="NIF", value=nif, role="legal"), tax]), None
     ids = [PartyId(label="NIPC", value=nif, role="legal")]
     if not seller.vat_id:
         # BR-E-02 and the like want a seller tax identifier when there is no VAT number (franchise).
