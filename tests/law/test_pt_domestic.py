@@ -185,6 +185,14 @@ def test_materials_above_20_percent_sent_at_standard_with_labour_at_6() -> None:
     assert any("acima de 20 %" in t for t in texts(doc))
 
 
+def test_materials_within_20_percent_sent_at_standard_are_refused() -> None:
+    # 150.00 of 1000.00 = 15 % <= 20 %: the materials are part of the 6 % service, 23 % on them is wrong
+    event = bad(INSTALLER, CONSUMER, [labour("850.00"), materials("150.00", "standard")], works=HOME)
+    reason = refused(event, INSTALLER, "works_rate_condition_unmet").reason
+    assert "15.00 %" in reason
+    assert "as home_renovation" in reason
+
+
 def test_the_20_percent_test_is_on_net_values_when_prices_include_vat() -> None:
     # gross labour 848.00 / 1.06 = 800.00, gross materials 212.00 / 1.06 = 200.00: 20 % of 1000.00, allowed;
     # the VAT: 1060.00 gross at 6 % -> net 1000.00, VAT 60.00
@@ -369,6 +377,28 @@ def test_a_wrong_buyer_nif_is_refused(nif: str) -> None:
 
 def test_a_nif_that_is_not_the_vat_numbers_is_refused() -> None:
     refused(bad(RETAILER, {**DEDUCTING, "tax_number": "505558882"}, [line()]), RETAILER, "buyer_vat_invalid")
+
+
+def test_a_business_buyer_identified_in_another_member_state_buys_goods_delivered_in_portugal() -> None:
+    # delivered in Portugal: Portuguese VAT, 36.00 x 0.23 = 8.28; the buyer is named by its ES VAT number
+    madrid = {"line1": "Calle Mayor 1", "postcode": "28013", "city": "Madrid", "country": "ES"}
+    lisbon = {"line1": "Rua Augusta 10", "postcode": "1100-053", "city": "Lisboa", "country": "PT"}
+    buyer = {"kind": "business", "name": "Bricolaje Ibérico S.L.", "address": madrid, "vat_id": "ESB12345674"}
+    event = paid(RETAILER, buyer, [line()], amount="44.28")
+    event["delivery"]["address"] = lisbon
+    doc = valid(issue(event, RETAILER))
+    assert figures(doc) == (D("36.00"), D("8.28"), D("44.28"))
+    assert "ESB12345674" in pdf_text(doc)
+
+
+def test_an_order_in_dollars_states_its_vat_in_euros() -> None:
+    # 36.00 USD at 23 % -> VAT 8.28 USD; at the event's 0.9200 EUR per USD: 8.28 x 0.92 = 7.6176 -> 7.62 EUR (BT-111)
+    rate = {"rate": "0.9200", "source": "ECB", "date": "2026-11-18"}
+    doc = valid(issue(paid(RETAILER, CONSUMER, [line()], currency="USD", exchange_rate=rate), RETAILER))
+    assert figures(doc) == (D("36.00"), D("8.28"), D("44.28"))
+    assert doc.currency == "USD"
+    assert doc.exchange is not None
+    assert (doc.exchange.tax_currency, doc.exchange.tax_total) == ("EUR", D("7.62"))
 
 
 # --- identity -----------------------------------------------------------------------------------------

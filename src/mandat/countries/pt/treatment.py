@@ -9,7 +9,8 @@
   mandat does not switch a materials line sent at 6 % to 23 %: the buyer has paid the order at the
   rates the event states, so a silent switch would change the price (or the VAT inside a gross
   price) behind the marketplace's back. It refuses with the figures (``works_rate_condition_unmet``)
-  and the marketplace sends the materials as ``standard``.
+  and the marketplace sends the materials as ``standard``. Within the cap, materials sent at 23 % are
+  refused the same way (the law puts the whole service at 6 %).
 * ``energy_equipment`` (List I item 2.37, 2024-01-01 → 2025-06-30): the seller's classification of
   the apparatus; no other fact.
 * Domestic reverse charge (CIVA art. 2 n.º 1 j); Ofício-Circulado 30101/2007): construction services
@@ -100,6 +101,19 @@ def check_works(pack: Jurisdiction, sale: Sale, key: str) -> None:
             f"PT {key} ({basis}): incorporated materials are {share} % of the overall value of the service "
             f"({materials} of {overall} excluding VAT) > {MATERIALS_CAP} %: they are taxed at the standard rate, "
             f"only the labour at the reduced rate; send materials line(s) {', '.join(reduced_materials)} as standard",
+        )
+    other_materials = [
+        f"{i} ({ln.sku})"
+        for i, ln in enumerate(event.lines, 1)
+        if ln.works_part == "materials" and ln.tax_category != key
+    ]
+    if share <= MATERIALS_CAP and other_materials:
+        # Within the cap the materials are part of the reduced-rate service: 23 % on them is wrong VAT too.
+        raise Rejected(
+            "works_rate_condition_unmet",
+            f"PT {key} ({basis}): incorporated materials are {share} % of the overall value of the service "
+            f"({materials} of {overall} excluding VAT) ≤ {MATERIALS_CAP} %: the whole service is at the reduced "
+            f"rate; send materials line(s) {', '.join(other_materials)} as {key}",
         )
     _trace_once(
         sale,
@@ -194,7 +208,8 @@ def buyer_nif(sale: Sale) -> str | None:
         raise Rejected("buyer_vat_invalid", f"buyer NIF {buyer.tax_number} fails its check digit (pt.nif)")
     if buyer.tax_number and vat_nif and buyer.tax_number != vat_nif:
         raise Rejected("buyer_vat_invalid", f"buyer NIF {buyer.tax_number} is not the one of {buyer.vat_id}")
-    if sale.business and nif is None:
+    if sale.business and nif is None and not buyer.vat_id:
+        # A business buyer identified for VAT elsewhere is named by its VAT number (BT-48).
         raise Rejected(
             "buyer_tax_number_missing",
             "a business buyer's NIF (buyer.tax_number or a VAT number) is required on a Portuguese invoice "
