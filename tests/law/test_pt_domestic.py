@@ -548,4 +548,6 @@ def test_demo_works_issue_cleanly(buyer: dict[str, Any], order: int) -> None:
 
 @pytest.mark.parametrize("module", [rates, mentions, identity, treatment])
 def test_doctests(module: Any) -> None:
-    assert doctest.testmod(module).failed == 0
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -22,6 +22,9 @@
 * Franchise: CIVA art. 53 (regime especial de isenção), category E, no VATEX code of its own.
 * The legal invoice is the one of AT-certified software (ATCUD, QR code, SAF-T; DL 28/2019,
   Portaria 363/2010): mandat's PDF is a copy (decision of the lead, docs/countries.md §1.1).
+
+>>> MATERIALS_CAP, REVERSE_CHARGE.mention, FRANCHISE.vatex
+(Decimal('20'), 'reverse_charge', None)
 """
 
 from __future__ import annotations
