@@ -298,6 +298,12 @@ def test_goods_for_a_deducting_business_are_not_reverse_charged() -> None:
     assert figures(doc) == (D("36.00"), D("8.28"), D("44.28"))
 
 
+def test_materials_sold_alone_for_works_are_not_reverse_charged() -> None:
+    # goods only (no service): a sale of goods at 23 %, 36.00 x 0.23 = 8.28, even with works facts
+    doc = valid(issue(paid(INSTALLER, DEDUCTING, [line()], works={"dwelling": False}), INSTALLER))
+    assert figures(doc) == (D("36.00"), D("8.28"), D("44.28"))
+
+
 def test_works_for_a_business_without_the_deduction_fact_are_refused() -> None:
     buyer = {k: v for k, v in DEDUCTING.items() if k != "facts"}
     event = bad(INSTALLER, buyer, [labour("800.00")], works=HOME)

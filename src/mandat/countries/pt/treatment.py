@@ -158,8 +158,10 @@ def _trace_once(sale: Sale, text: str) -> None:
 
 
 def construction(sale: Sale) -> bool:
+    """Works services (an *empreitada*): a sale of goods alone, even for works, is not reverse charged."""
     event = sale.event
-    return event.works is not None or any(ln.works_part for ln in event.lines)
+    works = event.works is not None or any(ln.works_part for ln in event.lines)
+    return works and any(ln.nature == "service" for ln in event.lines)
 
 
 def reverse_charge(sale: Sale) -> ReverseCharge | None:
