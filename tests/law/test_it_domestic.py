@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import doctest
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +21,26 @@ import pytest
 from mandat.countries.it import NUMBER_SYNTAX, identity, mentions, rates
 from mandat.countries.registry import jurisdiction
 from mandat.demo.markets.it import BUSINESSES, CONSUMERS, SELLERS
+from mandat.domain.credit import Credited
 from mandat.domain.documents import Document
+from mandat.domain.events import OrderRefunded
+from mandat.domain.exchange import Rate
 from mandat.domain.parties import Seller
-from tests.markets import credit, issue, paid, pdf_text, refund, refused, schematron_errors, seller_from
+from mandat.domain.refusals import Rejected
+from mandat.rules.credit_note import draft_credit_note
+from tests.markets import (
+    MARKETPLACE,
+    TODAY,
+    credit,
+    fixed_rates,
+    issue,
+    paid,
+    pdf_text,
+    refund,
+    refused,
+    schematron_errors,
+    seller_from,
+)
 
 D = Decimal
 SHOP = seller_from(SELLERS[0])  # Brico Navigli S.r.l., Milano, socio unico
@@ -449,3 +467,44 @@ def test_doctests(module: Any) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_works_service_to_a_business_without_works_facts_is_refused() -> None:
+    event = paid(INSTALLER, COMPANY, [INSTALL], amount="500.00")
+    assert "works.property_address" in refused(event, INSTALLER, "reverse_charge_condition_missing").reason
+
+
+def test_shipping_follows_the_highest_rate_after_the_split() -> None:
+    # labour 200 + boiler 800 (200 at 10 %, 600 at 22 %) + shipping 50 at the highest rate, 22 %:
+    #   10 %: 400.00 -> 40.00; 22 %: 600 + 50 = 650.00 -> 143.00; net 1,050.00 + VAT 183.00 = 1,233.00
+    event = paid(INSTALLER, CONSUMERS[1], [LABOUR, BOILER], works=WORKS, shipping={"amount": "50.00"})
+    doc = valid(issue(event, INSTALLER))
+    assert sorted((b.rate, b.taxable_amount, b.tax_amount) for b in doc.vat_breakdown) == [
+        (D("10"), D("400.00"), D("40.00")),
+        (D("22"), D("650.00"), D("143.00")),
+    ]
+    assert doc.totals.tax_inclusive == D("1233.00")
+
+
+def test_credit_notes_of_a_split_invoice() -> None:
+    # Full: 1,172.00 back. By sku the boiler is on two lines: the refund must name the line.
+    inv = issue(paid(INSTALLER, CONSUMERS[1], [LABOUR, BOILER], works=WORKS), INSTALLER)
+    note = valid(credit(inv, refund(inv, "1172.00"), INSTALLER))
+    assert note.totals.tax_total == D("172.00")
+
+    by_sku = refund(inv, "240.00", {"kind": "lines", "lines": [{"sku": "CALDAIA", "quantity": "1"}]})
+    with pytest.raises(Rejected) as exc:
+        draft_credit_note(OrderRefunded.model_validate(by_sku), inv, Credited(), INSTALLER, MARKETPLACE, TODAY)
+    assert exc.value.code == "refund_line_ambiguous"
+    # line 2 is the boiler's 10 % part: 200.00 + 20.00 = 220.00
+    part = refund(inv, "220.00", {"kind": "lines", "lines": [{"line_no": 2, "quantity": "1"}]})
+    assert valid(credit(inv, part, INSTALLER)).totals.tax_inclusive == D("220.00")
+
+
+def test_order_in_another_currency_states_the_vat_in_euro() -> None:
+    # 36.00 USD at 22 % -> VAT 7.92 USD; ECB 1 EUR = 1.0500 USD: 7.92 / 1.05 = 7.5428 -> 7.54 EUR (BT-111)
+    rates = fixed_rates(Rate("ECB", "EUR", "USD", D("1.0500"), date(2026, 11, 18)))
+    doc = valid(issue(paid(SHOP, CONSUMER, [line("standard")], currency="USD"), SHOP, rates=rates))
+    assert doc.currency == "USD"
+    assert doc.exchange is not None
+    assert (doc.exchange.tax_currency, doc.exchange.tax_total) == ("EUR", D("7.54"))

@@ -164,6 +164,12 @@ def split_significant_goods(pack: Jurisdiction, sale: Sale, lines: list[TaxedLin
             out[i] = replace(
                 base, description=f"{whole} – quota eccedente al {standard:f} %", unit_price=excess, rate=standard
             )
+    shipping = sale.event.shipping
+    for j in range(len(event_lines), len(out)):
+        if out[j].sku == SHIPPING_SKU and shipping is not None and shipping.vat_rate is None and out[j].rate < standard:
+            # The rules tax shipping at the order's highest rate; the split has just raised it.
+            out[j] = replace(out[j], rate=standard)
+            sale.trace.append(f"shipping raised to {standard}%, the highest rate of the order after the split")
     sale.trace.append(
         f"significant goods {value} > rest of the service {rest}: {rest} at 10 %, {value - rest} at {standard} % "
         f"({CAP_BASIS}); lines split"
@@ -235,6 +241,14 @@ def reverse_charge(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]) -> Re
         sale.trace.append("B2B goods only: no domestic reverse charge (DPR 633/1972 art. 17 c.6)")
         return None
     works = event.works
+    flagged = [ln.sku for ln in services if ln.works_part is not None]
+    if works is None and flagged:
+        # A service the event calls a part of works, without the works facts: it may relate to a building.
+        raise Rejected(
+            "reverse_charge_condition_missing",
+            f"IT {RC_BASIS}: service line(s) {', '.join(flagged)} are works to a business: send works with "
+            "works.property_address (the building the services relate to)",
+        )
     if works is None:
         sale.trace.append(
             "B2B services not declared as works on a building (no works facts): art. 17 c.6 lett. a-ter not applied"
