@@ -10,7 +10,7 @@ Legal basis (docs/countries.md §5):
 * Credit notes: note di variazione, art. 26 DPR 633/1972, naming the invoice they correct.
 * Regime forfettario: L. 190/2014 art. 1 c.54-89; the customary wording is used (no statutory
   text); stamp duty of 2 € on invoices without VAT above 77,47 € (DPR 642/1972, Tariffa art. 13),
-  paid virtually for electronic invoices (DM 17-06-2014 art. 6), with the annotation on the invoice.
+  paid yearly for electronic invoices with the annotation on each (DM 17-06-2014 art. 6 c.2).
 * Reverse charge: art. 21 c.6 wants "inversione contabile" and the provision (art. 17 c.6 lett. a-ter).
 * 10 % maintenance of dwellings: L. 488/1999 art. 7 c.1 lett. b; the invoice states the service and,
   separately, the value of the significant goods (L. 205/2017 art. 1 c.19; DM 29-12-1999).
@@ -50,7 +50,7 @@ _MENTIONS_2016: MentionTable = {
         ),
         Mention(
             "stamp_duty",
-            "Imposta di bollo di 2,00 € assolta in modo virtuale ai sensi dell'art. 6 del DM 17 giugno 2014.",
+            "Imposta di bollo di 2,00 € assolta ai sensi dell'art. 6, comma 2, del DM 17 giugno 2014.",
         ),
         Mention("reverse_charge", "Inversione contabile – art. 17, comma 6, lett. a-ter), DPR 633/1972"),
         Mention(
