@@ -100,7 +100,9 @@ def refused(event: dict[str, Any], seller: Seller, code: str, rates: Any = no_ra
     return exc.value
 
 
-def refund(invoice: Document, amount: Decimal | str, scope: dict[str, Any] | None = None, ref: str = "R1") -> dict:
+def refund(
+    invoice: Document, amount: Decimal | str, scope: dict[str, Any] | None = None, ref: str = "R1"
+) -> dict[str, Any]:
     """An ``order.refunded`` event for ``invoice`` (the whole invoice unless ``scope``)."""
     return {
         "type": "order.refunded",

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from stdnum.pl import nip
 
@@ -76,5 +77,18 @@ def seller_ids(seller: Seller) -> tuple[list[PartyId], str | None]:
         # Neither KRS nor VAT-UE number (a sole trader, often under art. 113): the NIP is what identifies
         # the business, so it is also the legal id (BT-30) that EN 16931 BR-CO-26 asks for.
         ids.append(PartyId(label="NIP", value=nip.compact(seller.tax_number), role="legal"))
-    # BT-33: the register court; the page prints legal form and capital from the seller's own fields.
-    return ids, seller.trade_register
+    # BT-33 (and the page): legal form, share capital (KSH art. 206 § 1) and the register court.
+    parts = [seller.legal_form or ""]
+    if seller.share_capital is not None:
+        parts.append(f"kapitał zakładowy {polish_amount(seller.share_capital)} zł")
+    parts.append(seller.trade_register or "")
+    return ids, ", ".join(p for p in parts if p) or None
+
+
+def polish_amount(value: Decimal) -> str:
+    """50000 -> '50 000,00' (a no-break space groups thousands, a comma separates the grosze).
+
+    >>> polish_amount(Decimal("1234567.5"))
+    '1\xa0234\xa0567,50'
+    """
+    return f"{value:,.2f}".replace(",", "\xa0").replace(".", ",")

@@ -164,6 +164,7 @@ class _Layout:
             y -= 15.5
         y += 0.5
         seller_lines = self.address_lines(s.address)
+        home_currency = doc.exchange.tax_currency if doc.exchange else doc.currency
         if s.siren:
             ident = f"{lb['siren']} {s.siren}"
             if s.siret:
@@ -173,7 +174,8 @@ class _Layout:
             part
             for part in (
                 s.legal_form or "",
-                f"{lb['capital']} {i18n.money(s.share_capital, doc.currency, lang)}" if s.share_capital else "",
+                # The capital is in the seller country's currency, whatever the invoice's.
+                f"{lb['capital']} {i18n.money(s.share_capital, home_currency, lang)}" if s.share_capital else "",
                 f"· {s.registry}" if s.registry else "",
             )
             if part
@@ -182,7 +184,8 @@ class _Layout:
             seller_lines.append(legal)
         if s.vat_id:
             seller_lines.append(f"{lb['vat_id']} {s.vat_id}")
-        seller_lines += [f"{i.label} {i.value}" for i in s.ids]
+        # An id a country needs in two roles (e.g. a sole trader's NIF as register and tax number) prints once.
+        seller_lines += list(dict.fromkeys(f"{i.label} {i.value}" for i in s.ids))
         if s.legal_info:
             seller_lines.append(s.legal_info)
         if s.email:
