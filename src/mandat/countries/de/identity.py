@@ -140,7 +140,12 @@ def seller_ids(seller: Seller) -> tuple[list[PartyId], str | None]:
         if not isinstance(entry, str):
             ids.append(PartyId(label=entry[0], value=entry[1], role="legal"))
     if form is None or form.register is None:
-        return ids, seller.legal_form
+        if seller.tax_number and not seller.vat_id:
+            # EN 16931 BR-CO-26 wants BT-29, BT-30 or BT-31: a sole trader without USt-IdNr or register
+            # entry (often a Kleinunternehmer) is identified by its Steuernummer alone, so it is also
+            # BT-30. The page prints it twice until the renderer merges equal ids (lead's note).
+            ids.append(PartyId(label="Steuernummer", value=seller.tax_number, role="legal"))
+        return ids, None  # the legal form alone: the page prints it, and BT-33 falls back to it
     parts = [form.name, f"Sitz: {seller.address.city}"]
     if form.managers and seller.managers:
         parts.append(f"{form.managers}: {seller.managers}")

@@ -134,7 +134,11 @@ def reverse_charge(sale: Sale, lines: list[TaxedLine]) -> ReverseCharge | None:
 
 
 def german_decimal(value: Decimal) -> str:
-    """9.8 -> '9,8' (a figure inside a German mention)."""
+    """A figure inside a German mention.
+
+    >>> german_decimal(Decimal("8.60")), german_decimal(Decimal("30"))
+    ('8,6', '30')
+    """
     return format(value.normalize(), "f").replace(".", ",")
 
 
