@@ -534,7 +534,7 @@ def test_full_credit_note_names_its_invoice() -> None:
     assert "RECHNUNGSKORREKTUR" in text
     assert "Rechnungskorrektur ausgestellt von Brico Market SAS im Namen und für Rechnung von" in text
     assert "Betrag erstattet am 19.11.2026" in text
-    assert "Gutschrift" not in text  # §14(2) Satz 2: a Gutschrift is issued by the recipient
+    assert "gutschrift" not in text.lower()  # §14(2) Satz 2: a Gutschrift is issued by the recipient
 
 
 def test_partial_credit_note() -> None:
@@ -544,7 +544,7 @@ def test_partial_credit_note() -> None:
     cn = valid(credit_note(inv, refund(inv, "59.50", scope), seller_from(RETAILER)))
     assert figures(cn) == (D("50.00"), D("9.50"), D("59.50"))
     assert f"Rechnung Nr. {inv.number}" in text_of(cn, "corrects")
-    assert "Gutschrift" not in pdf_text(cn)
+    assert "gutschrift" not in pdf_text(cn).lower()
 
 
 def test_credit_notes_keep_the_german_treatments() -> None:
@@ -559,6 +559,19 @@ def test_credit_notes_keep_the_german_treatments() -> None:
     cn = valid(credit_note(pv, refund(pv, "2800.00", scope), s))
     assert figures(cn) == (D("2800.00"), D("0.00"), D("2800.00"))
     assert "pv_zero_rate" in codes(cn)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rules/wording.py names a German goodwill line 'Kulanzgutschrift' (lead: 'Kulanzerstattung')",
+)
+def test_goodwill_credit_note_never_says_gutschrift() -> None:
+    # 11.90 incl. 19 % back: 10.00 + 1.90
+    inv = mixed_invoice()
+    scope = {"kind": "amount", "amounts": [{"vat_rate": "19", "amount": "11.90"}]}
+    cn = valid(credit_note(inv, refund(inv, "11.90", scope), seller_from(RETAILER)))
+    assert figures(cn) == (D("10.00"), D("1.90"), D("11.90"))
+    assert "gutschrift" not in pdf_text(cn).lower()
 
 
 def test_no_mention_says_gutschrift() -> None:

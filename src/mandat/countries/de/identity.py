@@ -80,9 +80,23 @@ def legal_form(text: str) -> LegalForm | None:
     return _BY_KEY.get(_key(text))
 
 
-def register_entry(seller: Seller) -> tuple[str, str] | str:
-    """(register name, "Amtsgericht <court>, <type> <number>") as python-stdnum canonicalises it,
-    or the problem with the seller's register fields."""
+@dataclass(frozen=True)
+class RegisterEntry:
+    court: str  # as python-stdnum names it ("Berlin (Charlottenburg)")
+    kind: str  # HRA, HRB, GnR, PR
+    number: str  # "123456", or "98765 B"
+
+    @property
+    def register(self) -> str:
+        return _REGISTER_NAMES[self.kind]
+
+    @property
+    def text(self) -> str:
+        return f"Amtsgericht {self.court}, {self.kind} {self.number}"
+
+
+def register_entry(seller: Seller) -> RegisterEntry | str:
+    """The seller's register entry with the court canonicalised by python-stdnum, or its problem."""
     if not seller.company_id or not seller.trade_register:
         return "register court (trade_register) and register number (company_id) missing"
     m = _NUMBER.match(seller.company_id)
@@ -95,8 +109,7 @@ def register_entry(seller: Seller) -> tuple[str, str] | str:
         canonical = handelsregisternummer.validate(f"{court} {kind} {number}")
     except handelsregisternummer.ValidationError:
         return f"{seller.trade_register!r} is not a German register court (python-stdnum de.handelsregisternummer)"
-    court = canonical[: -len(f" {kind} {number}")]
-    return _REGISTER_NAMES[kind], f"Amtsgericht {court}, {kind} {number}"
+    return RegisterEntry(canonical[: -len(f" {kind} {number}")], kind, number)
 
 
 def seller_problems(seller: Seller) -> list[str]:
@@ -119,8 +132,8 @@ def seller_problems(seller: Seller) -> list[str]:
         entry = register_entry(seller)
         if isinstance(entry, str):
             problems.append(f"a {form.name} must show its register entry ({form.basis}): {entry}")
-        elif not entry[1].split(", ")[-1].startswith(form.register + " "):
-            problems.append(f"a {form.name} is registered in {form.register}, not {entry[1].split(', ')[-1]}")
+        elif entry.kind != form.register:
+            problems.append(f"a {form.name} is registered in {form.register}, not {entry.kind} {entry.number}")
     elif seller.company_id:
         problems.append(f"a {form.name} has no register entry, but company_id is {seller.company_id!r}")
     if form.managers and not seller.managers:
@@ -138,7 +151,7 @@ def seller_ids(seller: Seller) -> tuple[list[PartyId], str | None]:
     if form is not None and form.register is not None:
         entry = register_entry(seller)
         if not isinstance(entry, str):
-            ids.append(PartyId(label=entry[0], value=entry[1], role="legal"))
+            ids.append(PartyId(label=entry.register, value=entry.text, role="legal"))
     if form is None or form.register is None:
         if seller.tax_number and not seller.vat_id:
             # EN 16931 BR-CO-26 wants BT-29, BT-30 or BT-31: a sole trader without USt-IdNr or register
