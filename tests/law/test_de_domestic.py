@@ -471,6 +471,23 @@ def test_seller_with_steuernummer_only() -> None:
     assert "Steuernummer 143/123/45678" in pdf_text(doc)
 
 
+def test_identifiers_in_the_structured_invoice() -> None:
+    # BT-30 register entry, BT-31 USt-IdNr, BT-33 business-letter mentions; the buyer's Steuernummer printed.
+    from mandat.render.cii import build_cii
+
+    s = seller_from(RETAILER)
+    doc = valid(issue(paid(s, {**COMPANY, "tax_number": "2181508150"}, [line()]), s))
+    xml = build_cii(doc).decode()
+    assert "<ram:ID>Amtsgericht München, HRB 123456</ram:ID>" in xml
+    assert "<ram:Description>GmbH · Sitz: München · Geschäftsführer: Petra Vogel</ram:Description>" in xml
+    assert '<ram:ID schemeID="VA">DE812345673</ram:ID>' in xml
+    assert "Steuernummer 2181508150" in pdf_text(doc)
+    # Without USt-IdNr the Steuernummer is BT-32 (scheme FC).
+    small = seller_from(SMALL)
+    xml = build_cii(valid(issue(paid(small, CONSUMER, [line()]), small))).decode()
+    assert '<ram:ID schemeID="FC">143/123/45678</ram:ID>' in xml
+
+
 def test_ek_needs_no_managers() -> None:
     assert seller_from(INSTALLER).managers is None
     check_seller(seller_from(INSTALLER))
