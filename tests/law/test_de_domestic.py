@@ -205,6 +205,8 @@ def test_keys_germany_does_not_have(key: str) -> None:
 def test_pv_rate_did_not_exist_before_2023() -> None:
     s = seller_from(INSTALLER)
     refused(bad(s, CONSUMER, pv_lines(), works=PV_FACTS, delivery="2022-12-31"), s, "tax_category_unknown")
+    doc = valid(issue(paid(s, CONSUMER, pv_lines(), works=PV_FACTS, delivery="2023-01-01"), s))
+    assert doc.totals.tax_total == D("0.00")
 
 
 def test_explicit_rates() -> None:
@@ -225,6 +227,27 @@ def test_shipping_follows_the_highest_rate() -> None:
     doc = valid(issue(ev, s))
     assert figures(doc) == (D("25.00"), D("1.75"), D("26.75"))
     assert doc.lines[-1].description == "Versandkosten"
+
+
+def test_two_year_note_only_for_private_recipients_of_services() -> None:
+    # §14(4) Satz 1 Nr. 9 with §14b(1) Satz 5: a private person receiving a service (here: fitting a door).
+    s = seller_from(RETAILER)
+    fitting = [line("standard", "1", "119.00", nature="service", description="Einbau Innentür")]
+    consumer = valid(issue(paid(s, CONSUMER, fitting), s))
+    assert "retention_2y" in codes(consumer)
+    assert "zwei Jahre lang aufzubewahren" in pdf_text(consumer)
+    business = valid(issue(paid(s, {**COMPANY, "facts": {"de_bauleister": False}}, fitting), s))
+    assert "retention_2y" not in codes(business)
+    goods = valid(issue(paid(s, CONSUMER, [line()]), s))
+    assert "retention_2y" not in codes(goods)
+
+
+def test_no_copy_notice_without_a_legal_channel() -> None:
+    s = seller_from(RETAILER)
+    for buyer in (CONSUMER, COMPANY):
+        doc = valid(issue(paid(s, buyer, [line()]), s))
+        assert doc.legal_channel is None
+        assert "Kopie zur Information" not in pdf_text(doc)
 
 
 # --- 0 % photovoltaic (UStG §12(3)) -------------------------------------------------------------
