@@ -601,10 +601,6 @@ def test_credit_notes_keep_the_german_treatments() -> None:
     assert "pv_zero_rate" in codes(cn)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/wording.py names a German goodwill line 'Kulanzgutschrift' (lead: 'Kulanzerstattung')",
-)
 def test_goodwill_credit_note_never_says_gutschrift() -> None:
     # 11.90 incl. 19 % back: 10.00 + 1.90
     inv = mixed_invoice()

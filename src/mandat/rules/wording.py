@@ -39,7 +39,7 @@ WORDS: dict[str, dict[str, str]] = {
     "de": {
         "shipping": "Versandkosten",
         "discount": "Rabatt",
-        "goodwill": "Kulanzgutschrift",
+        "goodwill": "Kulanzerstattung",
         "cancellation": "Stornierung der Bestellung",
         "refund": "Erstattung",
         "paid_at_order": "Bezahlt bei Bestellung",
