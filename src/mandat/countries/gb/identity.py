@@ -81,19 +81,19 @@ def seller_problems(seller: Seller) -> list[str]:
     elif not (gb_vat.is_valid(vat_id) and vat_id[2:].isdigit()):
         problems.append(f"{vat_id} is not a GB VAT registration number (9 or 12 digits, check digits)")
     place = None
+    number_ok = False
     if seller.company_id:
         problem = company_number_problem(seller.company_id)
         if problem:
             problems.append(problem)
         else:
+            number_ok = True
             place = place_of_registration(seller.company_id)
     if seller.trade_register is not None and seller.trade_register not in PLACES:
         problems.append(f"trade_register {seller.trade_register!r}: the place of registration is one of {PLACES}")
     elif seller.trade_register and place and seller.trade_register != place:
-        problems.append(
-            f"company number {seller.company_id} is registered in {place}, not in {seller.trade_register}"
-        )
-    if seller.company_id and not place and not seller.trade_register:
+        problems.append(f"company number {seller.company_id} is registered in {place}, not in {seller.trade_register}")
+    if number_ok and not place and not seller.trade_register:
         problems.append(
             f"company number {seller.company_id}: give the place of registration in trade_register "
             f"(one of {PLACES}; Names and Trading Disclosures Regulations 2015 reg. 25)"
@@ -107,15 +107,14 @@ def seller_problems(seller: Seller) -> list[str]:
 
 
 def seller_ids(seller: Seller) -> tuple[list[PartyId], str | None]:
-    """The company number (BT-30, no ISO 6523 scheme for Companies House) and BT-33: legal form,
-    place of registration and registered office."""
+    """The company number (BT-30, no ISO 6523 scheme for Companies House) and BT-33: place of
+    registration and registered office."""
     if not seller.company_id:
         return [], None
     place = place_of_registration(seller.company_id) or seller.trade_register
     a = seller.address
     office = ", ".join([a.line1, *([a.line2] if a.line2 else []), f"{a.city} {a.postcode}"])
+    # The legal form is printed by the page from the seller record already.
     registered = f"Registered in {place}" if place else "Registered"
-    if seller.legal_form:
-        registered = f"{seller.legal_form}, r{registered[1:]}"
     ids = [PartyId(label="Company No.", value=seller.company_id, role="legal")]
     return ids, f"{registered}. Registered office: {office}."

@@ -68,9 +68,8 @@ def check_works(pack: Jurisdiction, sale: Sale, key: str) -> None:
     missing: list[str] = []
     if works is None or works.dwelling is None:
         missing.append("works.dwelling")
-    if key == "energy_saving_materials" or goods:
-        if works is None or works.installed_by_seller is None:
-            missing.append("works.installed_by_seller")
+    if (key == "energy_saving_materials" or goods) and (works is None or works.installed_by_seller is None):
+        missing.append("works.installed_by_seller")
     if key == "residential_renovation" and (works is None or works.client_statement is None):
         missing.append(f"works.client_statement (text_id {' or '.join(STATEMENTS)})")
     if missing:
@@ -243,9 +242,7 @@ def _original_rates(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]) -> l
     """The rates the reverse-charged lines would bear, as the rules decided them before category AE."""
     event = sale.event
     table = pack.rate_table(sale.tax_point)
-    rates = [
-        table[ln.tax_category] if ln.tax_category is not None else (ln.vat_rate or ZERO) for ln in event.lines
-    ]
+    rates = [table[ln.tax_category] if ln.tax_category is not None else (ln.vat_rate or ZERO) for ln in event.lines]
     out = list(rates)
     for ln in lines[len(event.lines) :]:
         # Shipping: the event's rate, else the highest of the order (rules.invoice.shipping_line).
@@ -265,7 +262,8 @@ def reverse_charge_detail(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]
     for ln, rate in zip(lines, _original_rates(pack, sale, lines), strict=True):
         nets[rate] = nets.get(rate, ZERO) + q2(ln.quantity * ln.unit_price) - ln.discount
     parts = [
-        f"{_pounds(q2(net * rate / 100))} ({rate}% of {_pounds(net)})" for rate, net in sorted(nets.items(), reverse=True)
+        f"{_pounds(q2(net * rate / 100))} ({rate}% of {_pounds(net)})"
+        for rate, net in sorted(nets.items(), reverse=True)
     ]
     return "; ".join(parts)
 
@@ -281,7 +279,8 @@ def invoice_mentions(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]) -> 
         rate = pack.rate("energy_saving_materials", sale.tax_point)
         mentions.append(pack.mention("esm_zero" if rate == 0 else "esm_reduced", day, lang))
     if "residential_renovation" in keys:
-        assert event.works is not None and event.works.client_statement is not None  # check_works ran
+        assert event.works is not None
+        assert event.works.client_statement is not None
         statement = event.works.client_statement
         stated_on = pack.mention_date(statement.accepted_at.astimezone(ZoneInfo(pack.timezone)).date())
         mentions.append(pack.mention(STATEMENTS[statement.text_id][0], day, lang, date=stated_on))

@@ -166,7 +166,12 @@ WORKS: list[tuple[list[dict[str, Any]], dict[str, Any]]] = [
             },
         ],
         {
-            "property_address": {"line1": "19 Jubilee Terrace", "postcode": "S2 4QT", "city": "Sheffield", "country": "GB"},
+            "property_address": {
+                "line1": "19 Jubilee Terrace",
+                "postcode": "S2 4QT",
+                "city": "Sheffield",
+                "country": "GB",
+            },
             "dwelling": True,
             "installed_by_seller": True,
             "client_statement": {"accepted_at": "2026-11-02T14:30:00+00:00", "text_id": "gb_empty_dwelling_2y"},
