@@ -395,6 +395,22 @@ def test_reverse_charge_to_a_cis_contractor() -> None:
     assert "GB765432126" in text
 
 
+def test_reverse_charge_covers_shipping_and_an_order_discount() -> None:
+    # 1,000.00 + 250.00 with a 125.00 voucher spread pro rata (100.00 and 25.00): 900.00 + 225.00;
+    # shipping 50.00 at the order's highest rate, 20 %: net 1,175.00, customer's VAT 1,175.00 x 0.20 = 235.00.
+    event = paid(
+        FITTER,
+        CONTRACTOR,
+        KITCHEN,
+        works=KITCHEN_WORKS,
+        shipping={"amount": "50.00"},
+        discounts=[{"amount": "125.00"}],
+    )
+    doc = valid(issue(event, FITTER))
+    assert figures(doc) == (D("1175.00"), D("0.00"), D("1175.00"))
+    assert "£235.00 (20% of £1,175.00)" in texts(doc)
+
+
 def test_reverse_charge_on_reduced_rate_renovation() -> None:
     # 8,400.00 + 450.00 = 8,850.00; the customer accounts for 8,850.00 x 0.05 = 442.50.
     lines = [

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from mandat.countries.base import Mention
 from mandat.countries.jurisdiction import Jurisdiction, ReverseCharge, Sale
 from mandat.domain.calculation import TaxedLine
-from mandat.domain.money import ZERO, q2
+from mandat.domain.money import ZERO, vat_of
 from mandat.domain.parties import Address
 from mandat.domain.refusals import Rejected
 
@@ -260,10 +260,9 @@ def reverse_charge_detail(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]
     """The VAT the customer accounts for, per rate: round(net x rate) as for a VAT breakdown (net prices)."""
     nets: dict[Decimal, Decimal] = {}
     for ln, rate in zip(lines, _original_rates(pack, sale, lines), strict=True):
-        nets[rate] = nets.get(rate, ZERO) + q2(ln.quantity * ln.unit_price) - ln.discount
+        nets[rate] = nets.get(rate, ZERO) + ln.amount
     parts = [
-        f"{_pounds(q2(net * rate / 100))} ({rate}% of {_pounds(net)})"
-        for rate, net in sorted(nets.items(), reverse=True)
+        f"{_pounds(vat_of(net, rate))} ({rate}% of {_pounds(net)})" for rate, net in sorted(nets.items(), reverse=True)
     ]
     return "; ".join(parts)
 
