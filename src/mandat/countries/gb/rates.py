@@ -6,9 +6,11 @@ Northern Ireland (BT postcodes: EU VAT rules for goods, Windsor Framework) is re
 * ``standard`` 20 % (VATA 1994 s.2(1), since 2011-01-04: Finance (No. 2) Act 2010 s.3),
   ``reduced`` 5 % (s.29A and Sch 7A), ``zero`` 0 % (s.30 and Sch 8).
 * ``energy_saving_materials``: installation of energy-saving materials in residential
-  accommodation. 0 % from 2022-04-01 to 2027-03-31 (Sch 8 Group 23, inserted for Great Britain
-  by the VAT (Installation of Energy-Saving Materials) Order 2022; list extended by SI 2024/24
-  from 2024-02-01, same rate), then 5 % from 2027-04-01 (Sch 7A Group 2). Before 2022-04-01 the
+  accommodation. 0 % from 2022-04-01 to 2027-03-31 (Sch 8 Group 23, inserted for England and
+  Wales and Scotland by the VAT (Installation of Energy-Saving Materials) Order 2022, SI 2022/361
+  art. 7, which also removed the social-policy conditions and the 60 % test; list extended by
+  SI 2024/24 from 2024-02-01, same rate), then 5 % from 2027-04-01 (Sch 7A Group 2 "from 1st
+  April 2027", same conditions: UNSURE UK-8). Before 2022-04-01 the
   5 % depended on social-policy conditions and a 60 % test that mandat does not carry: the key
   does not exist before that day (``tax_category_unknown``), so it is never guessed.
 * ``residential_renovation``: 5 % renovation or alteration of a dwelling empty for at least two
@@ -54,7 +56,7 @@ RATES: Sequence[Dated[Table]] = (
         ESM_ZERO_FROM,
         {**_LADDER, "energy_saving_materials": Decimal("0")},
         ESM_REDUCED_FROM,
-        source="VATA 1994 Sch 8 Group 23 (VAT (Installation of Energy-Saving Materials) Order 2022; SI 2024/24)",
+        source="VATA 1994 Sch 8 Group 23 (SI 2022/361 art. 7; SI 2024/24)",
     ),
     Dated(
         ESM_REDUCED_FROM,
