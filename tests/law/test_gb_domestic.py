@@ -628,16 +628,23 @@ def test_euro_invoice_states_the_vat_in_sterling() -> None:
 
 
 def test_euro_invoice_with_the_time_of_supply_before_delivery() -> None:
-    # Paid 18/11, delivered 19/11: the sterling rate is the time of supply's, which the imported
-    # table would not give (it is taken at delivery): refused without the event's rate.
-    rates = fixed_rates(Rate("ECB", "EUR", "GBP", D("0.87345"), date(2026, 11, 19)))
+    # Paid 18/11, delivered 19/11: the time of supply is the payment (s.6(4)), and the sterling VAT is
+    # converted at that day's rate (reg. 14(1)(m)): 20.00 x 0.8731 = 17.462 -> 17.46, not the delivery
+    # day's 20.00 x 0.87345 = 17.469 -> 17.47.
+    rates = fixed_rates(
+        Rate("ECB", "EUR", "GBP", D("0.8731"), date(2026, 11, 18)),
+        Rate("ECB", "EUR", "GBP", D("0.87345"), date(2026, 11, 19)),
+    )
     event = paid(SELLER, CONSUMER, [line("standard", "1", "100.00")], currency="EUR", amount="120.00")
-    assert "time of supply" in refused(event, SELLER, "unsupported_case", rates).reason
-    # With the rate of the time of supply from the event (HMRC's, 0.8731): 20.00 x 0.8731 = 17.462 -> 17.46.
-    event["exchange_rate"] = {"rate": "0.8731", "source": "HMRC", "date": "2026-11-18"}
     doc = valid(issue(event, SELLER, rates))
     assert doc.exchange is not None
-    assert (doc.exchange.source, doc.exchange.tax_total) == ("HMRC", D("17.46"))
+    expected = (date(2026, 11, 18), D("0.8731"), D("17.46"))
+    assert (doc.exchange.day, doc.exchange.rate, doc.exchange.tax_total) == expected
+    # The event's own rate (HMRC's) wins over the tables.
+    event["exchange_rate"] = {"rate": "0.8700", "source": "HMRC", "date": "2026-11-18"}
+    doc = valid(issue(event, SELLER, rates))
+    assert doc.exchange is not None
+    assert (doc.exchange.source, doc.exchange.tax_total) == ("HMRC", D("17.40"))
 
 
 def test_euro_invoice_waits_for_a_missing_rate() -> None:

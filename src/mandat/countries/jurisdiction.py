@@ -246,6 +246,11 @@ class Jurisdiction:
     def business_case(self, sale: Sale) -> str:
         return "B2B" if sale.business else "B2C"
 
+    def exchange_day(self, sale: Sale) -> date:
+        """The day whose exchange rate restates the VAT in national currency: the chargeable event
+        (Directive art. 91(1)), the delivery unless the country's time of supply differs."""
+        return sale.tax_point
+
     def legal_channel(self, sale: Sale, business_case: str) -> str | None:
         """Where the law makes a cleared or transmitted e-invoice the invoice, its channel."""
         del sale, business_case

@@ -83,7 +83,8 @@ def draft_invoice(
     rules = decision.rules
     exchange = None
     if event.currency != rules.currency:
-        exchange = exchange_for(computed.breakdown, national_rate(event, rules, rates), rules.currency)
+        day = decision.exchange_day or event.delivery.date
+        exchange = exchange_for(computed.breakdown, national_rate(event, rules, rates, day), rules.currency)
         decision.trace.append(
             f"VAT also stated in {rules.currency} at {exchange.rate} ({exchange.source} of {exchange.day}, "
             f"{rules.exchange_rule.legal_basis}; EN 16931 BT-6/BT-111)"
@@ -169,11 +170,11 @@ def draft_invoice(
     )
 
 
-def national_rate(event: OrderPaid, rules: Jurisdiction, rates: RateLookup) -> Rate:
-    """The rate of the seller country's rule for the tax point (delivery), or the event's own rate;
+def national_rate(event: OrderPaid, rules: Jurisdiction, rates: RateLookup, day: date) -> Rate:
+    """The rate of the seller country's rule for ``day`` (the chargeable event), or the event's own rate;
     Waiting ``rate_missing`` when neither exists yet."""
     given = None
     if event.exchange_rate is not None:
         x = event.exchange_rate
         given = event_rate(x.rate, x.source, x.date, event.currency, rules.currency, x.reference)
-    return pick_rate(rules.exchange_rule, rates, event.currency, rules.currency, event.delivery.date, given=given)
+    return pick_rate(rules.exchange_rule, rates, event.currency, rules.currency, day, given=given)

@@ -40,6 +40,7 @@ class Decision:
     language: str = "fr"
     mention_language: str = "fr"
     legal_channel: str | None = None
+    exchange_day: date | None = None  # the day of the rate restating the VAT (the tax point when None)
     trace: list[str] = field(default_factory=list)
 
 
@@ -250,6 +251,7 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
         language=language,
         mention_language=lang,
         legal_channel=channel,
+        exchange_day=pack.exchange_day(sale),
         trace=trace,
     )
 

@@ -11,6 +11,7 @@ stated in sterling (VAT Regulations 1995 reg. 14(1)(m)) at the ECB cross rate (`
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NoReturn
 
 from mandat.countries.base import Mention
@@ -35,6 +36,10 @@ class UnitedKingdom(Jurisdiction):
     mentions = texts.MENTIONS
     works_keys = tables.WORKS_KEYS
     exchange_rule = UK_ECB
+
+    def exchange_day(self, sale: Sale) -> date:
+        """Sterling VAT at the rate of the time of supply (VATA 1994 s.6; reg. 14(1)(m))."""
+        return treatment.time_of_supply(sale, self.timezone)[0]
 
     def seller_problems(self, seller: Seller) -> list[str]:
         return identity.seller_problems(seller)

@@ -5,8 +5,9 @@
   a VAT invoice issued within 14 days after it is (s.6(5), unless the seller elected otherwise:
   UNSURE, not on the seller record). mandat invoices paid orders, so the time of supply is
   usually the payment day. It is printed (reg. 14(1)(b)); the rules take rates at delivery, so a
-  sale whose rates differ on the two days is refused (a rate change in between, s.88), and so is
-  an order in another currency whose exchange rate would be taken for the wrong day.
+  sale whose rates differ on the two days is refused (a rate change in between, s.88). The sterling
+  VAT of an order in another currency is converted at the rate of the time of supply
+  (``exchange_day``; VAT Regulations 1995 reg. 14(1)(m), HMRC Notice 700 §7).
 * Energy-saving materials (Sch 8 Group 23; Sch 7A Group 2 from 2027-04-01): installed by the
   seller (``works.installed_by_seller``) in residential accommodation (``works.dwelling``) in
   Great Britain. Goods sold without installation are standard-rated (HMRC Notice 708/6). Whether
@@ -150,13 +151,6 @@ def _check_tax_point(pack: Jurisdiction, sale: Sale, tax_point: date) -> None:
                 f"supply {tax_point.isoformat()} and the delivery {delivery.isoformat()} (change of rate, VAT Act "
                 "1994 s.88): not handled",
             )
-    if sale.event.currency != pack.currency and sale.event.exchange_rate is None:
-        raise Rejected(
-            "unsupported_case",
-            f"order in {sale.event.currency}: the VAT in sterling is converted at the rate of the time of supply "
-            f"({tax_point.isoformat()}), but the imported rate would be the delivery day's ({delivery.isoformat()}); "
-            "send exchange_rate for the time of supply (VAT Regulations 1995 reg. 14(1)(m), HMRC Notice 700 §7)",
-        )
 
 
 def _is_works(sale: Sale, pack: Jurisdiction) -> bool:
