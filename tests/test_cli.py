@@ -35,7 +35,8 @@ def test_demo_then_audit_show_and_events(tmp_path: Path) -> None:
     # Its sample files are where it says, and the sellers file imports as is.
     samples = dict(re.findall(r"^sample (sellers|events) .*?: +(\S+)$", out, re.M))
     assert Path(samples["events"]).is_file()
-    assert "0 sellers created, 7 updated" in run("sellers", "import", samples["sellers"], "--home", home)
+    # The French sellers and the other markets' (two each): 7 + 7 x 2.
+    assert "0 sellers created, 21 updated" in run("sellers", "import", samples["sellers"], "--home", home)
     assert "audit passed" in run("audit", "--home", home)
     shown = run("show", "F-ABJ-000001", "--home", home)
     assert "Atelier Bois & Jardin SARL" in shown
@@ -290,7 +291,7 @@ def test_readme_use_it_commands_work_as_written(tmp_path: Path, monkeypatch: pyt
     commands = [shlex.split(line, comments=True) for line in block.splitlines()]
     commands = [c for c in commands if c and c[0] == "mandat"]
     assert [c[1] for c in commands] == [
-        "--version", "sellers", "ingest", "show", "events", "replay", "audit", "worker"
+        "--version", "sellers", "ingest", "show", "events", "replay", "rates", "audit", "worker"
     ]  # fmt: skip
     monkeypatch.chdir(ROOT)
     env = {"MANDAT_HOME": str(tmp_path / "data")}
@@ -310,6 +311,7 @@ def test_readme_use_it_commands_work_as_written(tmp_path: Path, monkeypatch: pyt
     assert "evt-ex-0011" in outputs["events"]
     assert "is 4.50 EUR but the order totals 9.00 EUR" in outputs["events"]  # 2 keys × 4.50
     assert "evt-ex-0011: issued" in outputs["replay"]
+    assert "ECB" in outputs["rates"]
     assert "13 documents" in outputs["audit"]
     assert "audit passed" in outputs["audit"]
 

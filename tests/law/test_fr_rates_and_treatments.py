@@ -127,6 +127,38 @@ def test_home_works_print_the_client_certification_citing_the_right_article() ->
     assert "278-0 bis A" in text
 
 
+@pytest.mark.parametrize("key", ["home_renovation", "energy_renovation"])
+def test_works_rates_need_their_facts(key: str) -> None:
+    """CGI 279-0 bis / 278-0 bis A: premises used as a dwelling, completed more than two years before the
+    works, and (since LF 2025) the client's certification; without them the reduced rate is refused."""
+    works = [line(key)]
+    e = rejected(bad("thermoconfort", lines=works, works=None), "works_rate_condition_missing")
+    assert "works.dwelling" in e.reason
+    assert "works.client_statement" in e.reason
+    no_statement = {"dwelling": True, "completed_on": "2001-06-30"}
+    e = rejected(bad("thermoconfort", lines=works, works=no_statement), "works_rate_condition_missing")
+    assert "works.client_statement" in e.reason
+    assert "works.dwelling" not in e.reason
+    statement = {"accepted_at": "2026-11-10T10:00:00+01:00", "text_id": "fr-attestation"}
+    office = {"dwelling": False, "completed_on": "2001-06-30", "client_statement": statement}
+    rejected(bad("thermoconfort", lines=works, works=office), "works_rate_condition_unmet")
+    # Delivered 2026-11-19: completed 2024-11-19 is exactly two years before, not more; 2024-11-18 is.
+    for day in ("2024-11-20", "2024-11-19"):
+        recent = {"dwelling": True, "completed_on": day, "client_statement": statement}
+        e = rejected(bad("thermoconfort", lines=works, works=recent), "works_rate_condition_unmet")
+        assert "not more than two years" in e.reason
+    old_enough = {"dwelling": True, "completed_on": "2024-11-18", "client_statement": statement}
+    d = draft(order("thermoconfort", lines=works, works=old_enough))
+    assert d.fields["lines"][0].vat_rate == {"home_renovation": D("10"), "energy_renovation": D("5.5")}[key]
+
+
+def test_a_bare_works_rate_cannot_skip_the_facts() -> None:
+    # 5.5 % is also the "reduced" rate (CGI 278-0 bis): a bare 5.5 % is the reduced rate, no facts needed;
+    # but 10 % is "intermediate" as well, so a bare 10 % is allowed as intermediate (products).
+    d = draft(order(lines=[line(None, vat_rate="10")]))
+    assert d.fields["lines"][0].vat_rate == D("10")
+
+
 def test_no_exact_net_for_the_gross_vat_absorbs_the_cent() -> None:
     # 10.05 TTC at 20 %: 8.37 + round(1.674) = 10.04 and 8.38 + round(1.676) = 10.06, no net fits;
     # the gross paid is kept: net 10.05 / 1.2 = 8.375 -> 8.38, VAT 10.05 - 8.38 = 1.67 (BR-CO-17 tolerance).

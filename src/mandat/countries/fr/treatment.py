@@ -59,10 +59,10 @@ def check_works(pack: Jurisdiction, sale: Sale, key: str) -> None:
         raise Rejected("works_rate_condition_unmet", f"FR {key} ({basis}): the premises are not a dwelling")
     two_years = years_before(sale.tax_point, 2)
     completed = works.completed_on or date(works.first_occupied_year or 9999, 12, 31)
-    if completed > two_years:
+    if completed >= two_years:  # "achevés depuis plus de deux ans": two years to the day is not more
         raise Rejected(
             "works_rate_condition_unmet",
-            f"FR {key} ({basis}): the dwelling was completed on {completed.isoformat()}, less than two years "
+            f"FR {key} ({basis}): the dwelling was completed on {completed.isoformat()}, not more than two years "
             f"before the works ({sale.tax_point.isoformat()})",
         )
     sale.trace.append(
