@@ -305,7 +305,7 @@ def _refund_payment(event: dict[str, Any], refund_id: str, amount: Decimal, when
         "provider": event["payment"]["provider"],
         "transaction_id": f"{event['payment']['transaction_id']}-{refund_id}",
         "amount": str(amount),
-        "currency": "EUR",
+        "currency": event["currency"],
         "status": "refunded",
         "captured_at": (when + timedelta(minutes=5)).isoformat(),
         "method": event["payment"]["method"],
