@@ -334,6 +334,26 @@ def test_b2b_up_to_15000_pln_gross_issues_above_is_refused_without_annex15_flag(
     assert "108a" in exc.reason
 
 
+def test_b2b_above_15000_pln_with_an_annex15_line_says_split_payment() -> None:
+    # 12,195.13 net at 23 % = 15,000.01 gross (above), one line of annex 15 (e.g. tools of item 49):
+    # the invoice says "mechanizm podzielonej płatności" (art. 106e ust. 1 pkt 18a).
+    flagged = [line(qty="1", price="12195.13", pl_annex15=True)]
+    doc = valid(issue(paid(RETAILER, COMPANY, flagged), RETAILER))
+    assert figures(doc) == (D("12195.13"), D("2804.88"), D("15000.01"))
+    assert [m.text for m in doc.mentions if m.code == "split_payment"] == ["mechanizm podzielonej płatności"]
+    assert "mechanizm podzielonej płatności" in pdf_text(doc)
+    # The same amount with no annex-15 line: no mention.
+    plain = valid(issue(paid(RETAILER, COMPANY, [line(qty="1", price="12195.13", pl_annex15=False)]), RETAILER))
+    assert [m for m in plain.mentions if m.code == "split_payment"] == []
+    # Below the threshold an annex-15 line needs no mention (12,195.12 -> 15,000.00 gross, not above).
+    below = valid(issue(paid(RETAILER, COMPANY, [line(qty="1", price="12195.12", pl_annex15=True)]), RETAILER))
+    assert [m for m in below.mentions if m.code == "split_payment"] == []
+    # One flagged line and one without a flag: refused, naming the line.
+    mixed = [line(qty="1", price="12000.00", pl_annex15=False), line(qty="1", price="195.13", sku="PL-NOFLAG")]
+    exc = refused(paid(RETAILER, COMPANY, mixed, amount="15000.01"), RETAILER, "annex15_flag_missing")
+    assert "PL-NOFLAG" in exc.reason
+
+
 def test_b2c_above_15000_pln_has_no_split_payment() -> None:
     # 13,000.00 x 0.23 = 2,990.00 -> 15,990.00 gross; consumers are outside art. 108a.
     doc = valid(issue(paid(RETAILER, CONSUMER, [line(qty="1", price="13000.00")]), RETAILER))

@@ -245,6 +245,10 @@ class Line(Model):
     works_part: Literal["labour", "materials", "significant_goods", "equipment", "fossil_heating"] | None = Field(
         default=None, description="which part of works the line is, where a works rate depends on it"
     )
+    pl_annex15: StrictBool | None = Field(
+        default=None,
+        description="PL: goods or services of annex 15 to the VAT act (split payment above PLN 15,000 gross)",
+    )
 
     @model_validator(mode="after")
     def _discount_fits(self) -> Line:

@@ -11,10 +11,11 @@
   line into its 8 % share (limit / area of the base) and its 23 % rest, and print both figures,
   rather than refuse: the figures follow from the law and the facts alone.
 * Split payment (art. 108a ust. 1a; art. 106e ust. 1 pkt 18a): mandatory for a B2B invoice above
-  PLN 15,000 gross that includes goods or services of annex 15. The event carries no annex-15 flag
-  per line (docs/countries.md §1.3 proposes ``pl_annex15``), so mandat cannot tell: every B2B invoice
-  that may exceed PLN 15,000 gross is refused (``annex15_flag_missing``). The order is also paid by
-  the marketplace's payment means, not the split-payment transfer the buyer would owe.
+  PLN 15,000 gross that includes goods or services of annex 15. Each line says whether it is one
+  (``lines[].pl_annex15``, the seller's classification like its rate): with one, the invoice says
+  "mechanizm podzielonej płatności"; a line without the flag on an invoice that may exceed the
+  threshold is refused (``annex15_flag_missing``), never guessed. The order is paid by the
+  marketplace's payment means, not the split-payment transfer the buyer would owe (UNSURE PL-3).
 * No domestic reverse charge since 2019-11-01 (UNSURE PL-5): none applied.
 * Buyer: a business buyer is identified by its NIP (art. 106e ust. 1 pkt 5): ``buyer.tax_number``
   (checked with python-stdnum ``pl.nip``) or its VAT id.
@@ -185,10 +186,13 @@ def check_buyer(sale: Sale) -> None:
         )
 
 
-def check_split_payment(sale: Sale, lines: list[TaxedLine]) -> None:
-    """Art. 108a ust. 1a: refuse a B2B invoice that may exceed PLN 15,000 gross (annex 15 unknown)."""
+def check_split_payment(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]) -> list[Mention]:
+    """Art. 108a ust. 1a and art. 106e ust. 1 pkt 18a: a B2B invoice above PLN 15,000 gross with goods or
+    services of annex 15 says "mechanizm podzielonej płatności". Each line's annex-15 status is the
+    seller's classification (``pl_annex15``), like its rate; a line without it is refused when the
+    invoice may exceed the threshold, never guessed."""
     if not sale.business:
-        return
+        return []
     event = sale.event
     gross = compute(lines, event.prices_include_vat, {}).totals.tax_inclusive
     if event.currency == "PLN":
@@ -199,19 +203,31 @@ def check_split_payment(sale: Sale, lines: list[TaxedLine]) -> None:
         pln = None
     if pln is not None and pln <= SPLIT_PAYMENT_THRESHOLD:
         sale.trace.append(f"gross PLN {pln} within PLN 15,000: split payment not mandatory (art. 108a ust. 1a)")
-        return
+        return []
     if pln is None and gross <= UNITS_SURELY_BELOW:
         sale.trace.append(
             f"gross {gross} {event.currency}, surely within PLN 15,000: split payment not mandatory (art. 108a ust. 1a)"
         )
-        return
+        return []
     figure = f"PLN {pln}" if pln is not None else f"{gross} {event.currency} (its PLN value is not known to the rules)"
-    raise Rejected(
-        "annex15_flag_missing",
-        f"PL art. 108a ust. 1a: a B2B invoice of {figure} gross may exceed PLN 15,000; whether its lines are "
-        "goods or services of annex 15 (split payment, 'mechanizm podzielonej płatności', art. 106e ust. 1 "
-        "pkt 18a) is not in the event (no annex-15 flag per line)",
+    unflagged = [ln.sku for ln in event.lines if ln.pl_annex15 is None]
+    if unflagged:
+        raise Rejected(
+            "annex15_flag_missing",
+            f"PL art. 108a ust. 1a: a B2B invoice of {figure} gross may exceed PLN 15,000; whether line(s) "
+            f"{', '.join(unflagged)} are goods or services of annex 15 (split payment, 'mechanizm podzielonej "
+            "płatności', art. 106e ust. 1 pkt 18a) is not in the event (lines[].pl_annex15)",
+        )
+    annex15 = [ln.sku for ln in event.lines if ln.pl_annex15]
+    if not annex15:
+        sale.trace.append(f"gross {figure}, no line of annex 15: split payment not mandatory (art. 108a ust. 1a)")
+        return []
+    # With the PLN value unknown (no rate yet) the mention is printed too: it never harms, its absence may.
+    sale.trace.append(
+        f"gross {figure} with annex-15 line(s) {', '.join(annex15)}: split payment, mention printed "
+        "(art. 108a ust. 1a, art. 106e ust. 1 pkt 18a)"
     )
+    return [pack.mention("split_payment", sale.day, sale.mention_language)]
 
 
 def invoice_mentions(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]) -> list[Mention]:
@@ -219,7 +235,7 @@ def invoice_mentions(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]) -> 
     check_buyer(sale)
     mentions: list[Mention] = []
     if sale.seller.vat_regime == "normal":
-        check_split_payment(sale, lines)
+        mentions += check_split_payment(pack, sale, lines)
     works = sale.event.works
     housing = sale.seller.vat_regime == "normal" and any(ln.tax_category == HOUSING for ln in sale.event.lines)
     if housing and works is not None and works.building_type is not None and works.floor_area_m2 is not None:
