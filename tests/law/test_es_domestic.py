@@ -21,10 +21,14 @@ import mandat.countries.es.mentions
 import mandat.countries.es.rates
 from mandat.countries.es import JURISDICTION
 from mandat.demo.markets import es as demo
+from mandat.domain.credit import Credited
 from mandat.domain.documents import Document
+from mandat.domain.events import OrderRefunded
 from mandat.domain.exchange import Rate
+from mandat.rules.credit_note import draft_credit_note
 from mandat.rules.invoice import check_seller
 from tests.markets import (
+    MARKETPLACE,
     credit,
     fixed_rates,
     issue,
@@ -517,6 +521,18 @@ def test_verifactu_from_2027() -> None:
     assert doc.legal_channel == "VERI*FACTU"
     assert "Copia informativa" in pdf_text(doc)
     assert "VERI*FACTU" in pdf_text(doc)
+
+
+def test_a_2027_correction_of_a_2026_invoice_goes_through_verifactu() -> None:
+    # VERI*FACTU records what the invoicing system issues from 2027-01-01 (RD 1007/2023): the credit note
+    # issued then is recorded even though its invoice was not.
+    invoice = issue(paid(RETAILER, CONSUMER, [line()]), RETAILER, day=date(2026, 12, 31))
+    assert invoice.legal_channel is None
+    event = OrderRefunded.model_validate(refund(invoice, invoice.totals.tax_inclusive))
+    early, _ = draft_credit_note(event, invoice, Credited(), RETAILER, MARKETPLACE, date(2026, 12, 31))
+    late, _ = draft_credit_note(event, invoice, Credited(), RETAILER, MARKETPLACE, date(2027, 1, 4))
+    assert early.fields["legal_channel"] is None
+    assert late.fields["legal_channel"] == "VERI*FACTU"
 
 
 def test_dollar_invoice_states_its_vat_in_euros() -> None:

@@ -251,6 +251,12 @@ class Jurisdiction:
         (Directive art. 91(1)), the delivery unless the country's time of supply differs."""
         return sale.tax_point
 
+    def credit_note_channel(self, invoice_channel: str | None, day: date) -> str | None:
+        """The channel of a credit note issued on ``day`` for an invoice that had ``invoice_channel``: the
+        invoice's by default (a correction travels the way its invoice did)."""
+        del day
+        return invoice_channel
+
     def legal_channel(self, sale: Sale, business_case: str) -> str | None:
         """Where the law makes a cleared or transmitted e-invoice the invoice, its channel."""
         del sale, business_case

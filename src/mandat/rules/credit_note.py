@@ -218,7 +218,7 @@ def draft_credit_note(
         "corrects": CorrectedInvoice(number=invoice.number, issue_date=invoice.issue_date),
         "reason": reason,
         "trace": [f"credit note for the {what} of invoice {invoice.number}", *plan.notes],
-        "legal_channel": invoice.legal_channel,
+        "legal_channel": rules.credit_note_channel(invoice.legal_channel, today),
         "mention_language": invoice.mention_language,
         "exchange": credit_exchange(invoice, plan.breakdown),
     }

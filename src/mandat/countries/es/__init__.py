@@ -10,6 +10,8 @@ Ceuta and Melilla are refused by ``rules/territory.py``; Spain has no small-ente
 
 from __future__ import annotations
 
+from datetime import date
+
 from mandat.countries.base import Mention
 from mandat.countries.es import identity, treatment
 from mandat.countries.es import mentions as texts
@@ -58,6 +60,11 @@ class Spain(Jurisdiction):
     def legal_channel(self, sale: Sale, business_case: str) -> str | None:
         del business_case
         return treatment.legal_channel(sale)
+
+    def credit_note_channel(self, invoice_channel: str | None, day: date) -> str | None:
+        """VERI*FACTU is about the system that issues: a correction issued from 2027-01-01 is recorded
+        there even when its invoice was issued before."""
+        return treatment.VERIFACTU if day >= treatment.VERIFACTU_FROM else invoice_channel
 
 
 JURISDICTION = Spain()
