@@ -43,11 +43,16 @@ EXPECTED: dict[tuple[str, str, str], tuple[str, ...]] = {
     ("BE", "fr", "buyer_vat"): ("TVA", "client"),
     ("BE", "nl", "intra_eu_goods"): ("Vrijstelling", "39bis", "W.btw", "138"),
     ("BE", "nl", "export"): ("Vrijstelling", "art. 39, § 1", "146"),
-    ("BE", "nl", "reverse_charge_services"): ("Verlegging van heffing", "21, § 2", "196"),
+    ("BE", "nl", "reverse_charge_services"): ("Btw verlegd", "verlegging van heffing", "21, § 2", "196"),
     ("BE", "nl", "seller_vat"): ("Btw-nummer", "leverancier"),
     ("BE", "nl", "buyer_vat"): ("Btw-nummer", "afnemer"),
-    # German: the Directive's German words and articles (the Belgian article names are UNSURE BE-12).
-    ("BE", "de", "intra_eu_goods"): ("Steuerfreie innergemeinschaftliche Lieferung", "39bis", "Art. 138"),
+    # German: the Directive's German words and articles; the Code as named in its official German translation.
+    ("BE", "de", "intra_eu_goods"): (
+        "Steuerfreie innergemeinschaftliche Lieferung",
+        "39bis",
+        "Mehrwertsteuergesetzbuch",
+        "Art. 138",
+    ),
     ("BE", "de", "export"): ("Ausfuhr", "Art. 39", "Art. 146"),
     ("BE", "de", "reverse_charge_services"): ("Steuerschuldnerschaft des Leistungsempfängers", "196"),
     ("BE", "de", "seller_vat"): ("MwSt", "Lieferanten"),
@@ -154,10 +159,10 @@ def test_deliberately_absent_codes_are_refused(country: str, language: str, code
 
 
 REVERSE_CHARGE_WORDS = {
-    # Directive art. 226(11a) in the language versions (the Belgian Dutch is the pack's "Verlegging van heffing").
+    # Directive art. 226(11a) in the language versions ("Btw verlegd": Belgian circulaire AFZ 02/2013).
     ("FR", "fr"): "Autoliquidation",
     ("BE", "fr"): "Autoliquidation",
-    ("BE", "nl"): "Verlegging van heffing",
+    ("BE", "nl"): "Btw verlegd",
     ("BE", "de"): "Steuerschuldnerschaft des Leistungsempfängers",
     ("DE", "de"): "Steuerschuldnerschaft des Leistungsempfängers",
     ("ES", "es"): "Inversión del sujeto pasivo",

@@ -27,14 +27,16 @@ Legal basis (docs/countries.md §3.3, status 2026-12-03):
   exempt under Code TVA art. 39bis, al. 1er, 1° (art. 138, EN 16931 category K); export exempt
   under art. 39, § 1er, 1° (art. 146, category G); B2B services to a business established in
   another member state are supplied there (Code TVA art. 21, § 2; art. 44) and the customer owes
-  the tax (art. 196): "Autoliquidation" / "Verlegging van heffing", the words the pack already
-  prints for the domestic reverse charge (UNSURE: the Dutch Directive text says "Btw verlegd").
+  the tax (art. 196): "Autoliquidation" / "Btw verlegd" (the administration's list of invoice
+  particulars, circulaire AFZ 02/2013, names "Btw verlegd" for intra-EU services; the Dutch text
+  adds "verlegging van heffing", the words of the pack's domestic reverse charge).
   The paragraph numbers inside 39, 39bis and 21 are UNSURE; each text also cites the Directive
   article, which alone meets art. 226(11). German: the Directive's German words
   ("Steuerschuldnerschaft des Leistungsempfängers", "steuerfreie innergemeinschaftliche
-  Lieferung") with the Directive article, and the Code named "MwStGB" (Mehrwertsteuergesetzbuch,
-  the name of the official German translation: UNSURE BE-12); no Belgian German statute text was
-  read, so these are ours, unlike BE-1/3/6 there is no Belgian prescribed wording to miss.
+  Lieferung") with the Directive article, and the Code by the name its German translation by the
+  Service central de traduction allemande (Malmedy) gives it, "Mehrwertsteuergesetzbuch"; the
+  German numbering of the paragraphs is ours (UNSURE BE-12). Unlike BE-1/3/6 no Belgian statute
+  prescribes these words, so there is no prescribed German text to miss.
 
 The table starts on 2023-01-01, the date of the current cocontractant statement: an issue day before
 it has no table (``date_unsupported``) instead of the superseded wording.
@@ -148,7 +150,7 @@ _NL: MentionTable = {
         Mention("export", "Vrijstelling van btw, uitvoer, art. 39, § 1, 1° W.btw (art. 146 richtlijn 2006/112/EG)"),
         Mention(
             "reverse_charge_services",
-            "Verlegging van heffing: btw verschuldigd door de afnemer (art. 21, § 2 W.btw; art. 44 en 196 "
+            "Btw verlegd – verlegging van heffing naar de afnemer (art. 21, § 2 W.btw; art. 44 en 196 "
             "richtlijn 2006/112/EG)",
         ),
         Mention("seller_vat", "Btw-nummer van de leverancier: {vat}"),
@@ -180,14 +182,17 @@ _DE: MentionTable = {
         # Cross-border: the Directive's German words and article (UNSURE BE-12, see the docstring).
         Mention(
             "intra_eu_goods",
-            "Steuerfreie innergemeinschaftliche Lieferung, Art. 39bis Abs. 1 Nr. 1 MwStGB "
-            "(Art. 138 Richtlinie 2006/112/EG)",
+            "Steuerfreie innergemeinschaftliche Lieferung, Art. 39bis Abs. 1 Nr. 1 des "
+            "Mehrwertsteuergesetzbuches (Art. 138 Richtlinie 2006/112/EG)",
         ),
-        Mention("export", "Steuerfreie Ausfuhr, Art. 39 § 1 Nr. 1 MwStGB (Art. 146 Richtlinie 2006/112/EG)"),
+        Mention(
+            "export",
+            "Steuerfreie Ausfuhr, Art. 39 § 1 Nr. 1 des Mehrwertsteuergesetzbuches (Art. 146 Richtlinie 2006/112/EG)",
+        ),
         Mention(
             "reverse_charge_services",
-            "Steuerschuldnerschaft des Leistungsempfängers (Art. 21 § 2 MwStGB; Art. 44 und 196 "
-            "Richtlinie 2006/112/EG)",
+            "Steuerschuldnerschaft des Leistungsempfängers (Art. 21 § 2 des Mehrwertsteuergesetzbuches; "
+            "Art. 44 und 196 Richtlinie 2006/112/EG)",
         ),
         Mention("seller_vat", "MwSt.-Nummer des Lieferanten: {vat}"),
         Mention("buyer_vat", "MwSt.-Nummer des Kunden: {vat}"),

@@ -15,7 +15,8 @@ Legal basis (status 2026-11-21, see shared/domain/invoicing-rules.md §1):
   under CGI 262 ter I (art. 138, EN 16931 category K); export exempt under CGI 262 I (art. 146,
   category G); B2B services to a business established in another member state are supplied where
   the customer is established (CGI 259-1°, art. 44) and the customer owes the tax (art. 196):
-  "Autoliquidation" (CGI ann. II 242 nonies A I 13°, art. 226(11a); paragraph number UNSURE).
+  "Autoliquidation" (CGI ann. II 242 nonies A I 13°, as amended by the decree of 24 April 2013;
+  art. 226(11a)).
   The brief suggested CGI 283-2, which is the French customer's own reverse charge on services
   bought from abroad, not the French seller's case: the text cites 259-1° and the Directive (UNSURE
   which French article the administration expects; the Directive reference alone meets art. 226).
