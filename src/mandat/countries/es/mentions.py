@@ -17,7 +17,7 @@ Legal basis (docs/countries.md §4.3, status 2026-12-03):
   exempt under LIVA art. 21 (art. 146, category G); a service to a business established in another
   member state is supplied there (LIVA art. 69.Uno.1º, art. 44) and not subject to Spanish VAT, the
   customer owes the tax (art. 196): "Inversión del sujeto pasivo". The exemption texts cite the Ley and
-  the Directive (art. 6.1 j) allows either); the sub-paragraph numbers of art. 6.1 are UNSURE.
+  the Directive (art. 6.1 j) allows either); the letters inside art. 6.1 are UNSURE (ES-12).
 * Language: Spanish; the law does not require it for the buyer (UNSURE), the pack's mentions are Spanish.
 
 >>> MENTIONS["es"][0].value["reverse_charge_construction"].text.startswith("Inversión del sujeto pasivo")

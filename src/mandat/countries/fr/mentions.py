@@ -17,9 +17,10 @@ Legal basis (status 2026-11-21, see shared/domain/invoicing-rules.md §1):
   the customer is established (CGI 259-1°, art. 44) and the customer owes the tax (art. 196):
   "Autoliquidation" (CGI ann. II 242 nonies A I 13°, as amended by the decree of 24 April 2013;
   art. 226(11a)).
-  The brief suggested CGI 283-2, which is the French customer's own reverse charge on services
-  bought from abroad, not the French seller's case: the text cites 259-1° and the Directive (UNSURE
-  which French article the administration expects; the Directive reference alone meets art. 226).
+  Not CGI 283-2, which makes a French customer liable for services bought from a supplier not
+  established in France, not the French seller's case: the text cites 259-1° and the Directive
+  (UNSURE FR-6: which French article the administration expects; the Directive reference alone
+  meets art. 226).
   Both VAT numbers are printed (``seller_vat``, ``buyer_vat``; art. 226(3), (4)).
 * Reduced rates for home works: since 2025-02-16 the quote or invoice carries the
   client's certification that the conditions are met (LF 2025; wording

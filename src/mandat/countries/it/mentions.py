@@ -18,7 +18,7 @@ Legal basis (docs/countries.md §5):
   c.1 lett. a) (art. 21 c.6 lett. b; art. 146, category G); a service to a business established in
   another member state is supplied there (art. 7-ter, art. 44), the customer owes the tax (art. 196):
   "inversione contabile" (art. 21 c.6-bis lett. a). Art. 41 c.1 lett. a) read on Normattiva
-  (text in force 2021-12-01); the letter inside art. 8 c.1 and the c.6-bis wording are UNSURE.
+  (text in force 2021-12-01); the letter inside art. 8 c.1 and the c.6-bis wording are UNSURE (IT-9).
 * 10 % maintenance of dwellings: L. 488/1999 art. 7 c.1 lett. b; the invoice states the service and,
   separately, the value of the significant goods (L. 205/2017 art. 1 c.19; DM 29-12-1999).
 

@@ -19,7 +19,7 @@ Legal basis (read 2026-12-03, secondary sources named in docs/countries.md §7):
   business established in another member state is supplied there (CIVA art. 6.º n.º 6 a), art. 44),
   the customer owes the tax (art. 196): "IVA - autoliquidação" (M40 "Artigo 6.º n.º 6 alínea a) do
   CIVA, a contrário"). AT codes and texts as listed by a public SAF-T (PT) enumeration
-  (joaomfrebelo/ts-saft-pt-enumerations), not read in the Portaria itself (UNSURE: table version).
+  (joaomfrebelo/ts-saft-pt-enumerations), not read in the Portaria itself (UNSURE PT-7: table version).
 * Reduced rate: List I items 2.27 and 2.37 named on the invoice (art. 36 n.º 5 b): the elements
   that determine the rate); our wording.
 
