@@ -23,6 +23,21 @@ Legal basis (docs/countries.md §3.3, status 2026-12-03):
   initialement déduite" (AR n° 4 art. 4, § 1: paragraph UNSURE); the German rendering of that
   sentence is ours (UNSURE).
 
+* Cross-border (Directive 2006/112/EC art. 226(3), (4), (11), (11a)): intra-EU supply of goods
+  exempt under Code TVA art. 39bis, al. 1er, 1° (art. 138, EN 16931 category K); export exempt
+  under art. 39, § 1er, 1° (art. 146, category G); B2B services to a business established in
+  another member state are supplied there (Code TVA art. 21, § 2; art. 44) and the customer owes
+  the tax (art. 196): "Autoliquidation" / "Btw verlegd" (the administration's list of invoice
+  particulars, circulaire AFZ 02/2013, names "Btw verlegd" for intra-EU services; the Dutch text
+  adds "verlegging van heffing", the words of the pack's domestic reverse charge).
+  The paragraph numbers inside 39, 39bis and 21 are UNSURE; each text also cites the Directive
+  article, which alone meets art. 226(11). German: the Directive's German words
+  ("Steuerschuldnerschaft des Leistungsempfängers", "steuerfreie innergemeinschaftliche
+  Lieferung") with the Directive article, and the Code by the name its German translation by the
+  Service central de traduction allemande (Malmedy) gives it, "Mehrwertsteuergesetzbuch"; the
+  German numbering of the paragraphs is ours (UNSURE BE-12). Unlike BE-1/3/6 no Belgian statute
+  prescribes these words, so there is no prescribed German text to miss.
+
 The table starts on 2023-01-01, the date of the current cocontractant statement: an issue day before
 it has no table (``date_unsupported``) instead of the superseded wording.
 
@@ -93,6 +108,19 @@ _FR: MentionTable = {
         Mention("franchise", "Régime particulier de franchise des petites entreprises"),
         Mention("renovation_6", RENOVATION_FR),
         Mention("reverse_charge_works", REVERSE_CHARGE_FR),
+        Mention(
+            "intra_eu_goods", "Exemption TVA, art. 39bis, al. 1er, 1° du Code TVA (art. 138 directive 2006/112/CE)"
+        ),
+        Mention(
+            "export", "Exemption TVA, exportation, art. 39, § 1er, 1° du Code TVA (art. 146 directive 2006/112/CE)"
+        ),
+        Mention(
+            "reverse_charge_services",
+            "Autoliquidation : TVA due par le preneur (art. 21, § 2 du Code TVA ; art. 44 et 196 directive "
+            "2006/112/CE)",
+        ),
+        Mention("seller_vat", "N° TVA du fournisseur : {vat}"),
+        Mention("buyer_vat", "N° TVA du client : {vat}"),
     )
 }
 
@@ -116,10 +144,22 @@ _NL: MentionTable = {
         Mention("franchise", "Bijzondere vrijstellingsregeling kleine ondernemingen"),
         Mention("renovation_6", RENOVATION_NL),
         Mention("reverse_charge_works", REVERSE_CHARGE_NL),
+        Mention(
+            "intra_eu_goods", "Vrijstelling van btw, art. 39bis, eerste lid, 1° W.btw (art. 138 richtlijn 2006/112/EG)"
+        ),
+        Mention("export", "Vrijstelling van btw, uitvoer, art. 39, § 1, 1° W.btw (art. 146 richtlijn 2006/112/EG)"),
+        Mention(
+            "reverse_charge_services",
+            "Btw verlegd – verlegging van heffing naar de afnemer (art. 21, § 2 W.btw; art. 44 en 196 "
+            "richtlijn 2006/112/EG)",
+        ),
+        Mention("seller_vat", "Btw-nummer van de leverancier: {vat}"),
+        Mention("buyer_vat", "Btw-nummer van de afnemer: {vat}"),
     )
 }
 
-# German: only the texts no statute words (UNSURE BE-1, BE-3, BE-6: the statutory ones are missing).
+# German: only the texts no Belgian statute words (UNSURE BE-1, BE-3, BE-6: the statutory ones are missing);
+# the cross-border ones rest on the Directive's German version (UNSURE BE-12).
 _DE: MentionTable = {
     m.code: m
     for m in (
@@ -139,6 +179,23 @@ _DE: MentionTable = {
             "Rechnungskorrektur zur Rechnung Nr. {number} vom {date}. "
             "An den Staat zurückzuzahlende MwSt., soweit sie ursprünglich abgezogen wurde.",
         ),
+        # Cross-border: the Directive's German words and article (UNSURE BE-12, see the docstring).
+        Mention(
+            "intra_eu_goods",
+            "Steuerfreie innergemeinschaftliche Lieferung, Art. 39bis Abs. 1 Nr. 1 des "
+            "Mehrwertsteuergesetzbuches (Art. 138 Richtlinie 2006/112/EG)",
+        ),
+        Mention(
+            "export",
+            "Steuerfreie Ausfuhr, Art. 39 § 1 Nr. 1 des Mehrwertsteuergesetzbuches (Art. 146 Richtlinie 2006/112/EG)",
+        ),
+        Mention(
+            "reverse_charge_services",
+            "Steuerschuldnerschaft des Leistungsempfängers (Art. 21 § 2 des Mehrwertsteuergesetzbuches; "
+            "Art. 44 und 196 Richtlinie 2006/112/EG)",
+        ),
+        Mention("seller_vat", "MwSt.-Nummer des Lieferanten: {vat}"),
+        Mention("buyer_vat", "MwSt.-Nummer des Kunden: {vat}"),
     )
 }
 

@@ -16,6 +16,15 @@ Legal basis (status 2026-12-03, docs/countries.md §6):
     not prescribed (UNSURE DE-4).
   - §14a(5): "Steuerschuldnerschaft des Leistungsempfängers" when the recipient owes the tax
     (§13b(2) Nr. 4 construction services to a Bauleister, §13b(5) Satz 2).
+* Cross-border (Directive 2006/112/EC art. 226(3), (4), (11), (11a)):
+  - intra-EU supply of goods: tax-free under § 4 Nr. 1 Buchst. b i. V. m. § 6a UStG (art. 138, EN 16931
+    category K); the invoice carries both USt-IdNr (§ 14a Abs. 3 UStG) and the exemption note
+    (§ 14 Abs. 4 Satz 1 Nr. 8);
+  - export: tax-free under § 4 Nr. 1 Buchst. a i. V. m. § 6 UStG (art. 146, category G);
+  - a service to a business in another member state is supplied where the recipient is (§ 3a
+    Abs. 2 UStG, art. 44), the recipient owes the tax there (art. 196): the invoice says
+    "Steuerschuldnerschaft des Leistungsempfängers" and carries both USt-IdNr (§ 14a Abs. 1 and 5).
+  The wordings are the statute's terms; the exact phrases are recommended, not prescribed.
 * Billing mandate: §14(2) UStG lets a third party issue the invoice "im Namen und für Rechnung" of
   the supplier, acting openly in its name; no wording is prescribed, this one is recommended
   (docs/countries.md §1.2, §6.3). "Gutschrift" is never said: it means an invoice issued by the
@@ -64,6 +73,22 @@ _COMMON = (
     # Fragments of pv_zero_rate's {site}: which condition of §12(3) Nr. 1 the facts meet.
     Mention("pv_site_kwp", "mit einer installierten Bruttoleistung von {kwp} kW (peak), höchstens 30 kW (peak)"),
     Mention("pv_site_dwelling", "auf oder in der Nähe eines Wohngebäudes"),
+    Mention(
+        "intra_eu_goods",
+        "Steuerfreie innergemeinschaftliche Lieferung (§ 4 Nr. 1 Buchst. b i. V. m. § 6a UStG; "
+        "Art. 138 Richtlinie 2006/112/EG)",
+    ),
+    Mention(
+        "export",
+        "Steuerfreie Ausfuhrlieferung (§ 4 Nr. 1 Buchst. a i. V. m. § 6 UStG; Art. 146 Richtlinie 2006/112/EG)",
+    ),
+    Mention(
+        "reverse_charge_services",
+        "Steuerschuldnerschaft des Leistungsempfängers (§ 3a Abs. 2, § 14a Abs. 1 und 5 UStG; "
+        "Art. 44 und 196 Richtlinie 2006/112/EG)",
+    ),
+    Mention("seller_vat", "USt-IdNr. des leistenden Unternehmers: {vat}"),
+    Mention("buyer_vat", "USt-IdNr. des Leistungsempfängers: {vat}"),
 )
 
 

@@ -12,6 +12,12 @@ Legal basis (docs/countries.md §4.3, status 2026-12-03):
   (RD 1619/2012 art. 6.1.m).
 * 10 % renovation and repair of dwellings: LIVA art. 91.Uno.2.10º. No statement is prescribed (UNSURE
   ES-1); the facts the rate rests on are printed so the buyer can object to them.
+* Cross-border (Directive 2006/112/EC art. 226(3), (4), (11), (11a); RD 1619/2012 art. 6.1 d), j)
+  and m)): intra-EU supply of goods exempt under LIVA art. 25 (art. 138, EN 16931 category K); export
+  exempt under LIVA art. 21 (art. 146, category G); a service to a business established in another
+  member state is supplied there (LIVA art. 69.Uno.1º, art. 44) and not subject to Spanish VAT, the
+  customer owes the tax (art. 196): "Inversión del sujeto pasivo". The exemption texts cite the Ley and
+  the Directive (art. 6.1 j) allows either); the letters inside art. 6.1 are UNSURE (ES-12).
 * Language: Spanish; the law does not require it for the buyer (UNSURE), the pack's mentions are Spanish.
 
 >>> MENTIONS["es"][0].value["reverse_charge_construction"].text.startswith("Inversión del sujeto pasivo")
@@ -56,6 +62,21 @@ _MENTIONS_2013: MentionTable = {
             "de uso particular del destinatario, terminada el {completed}, dos años o más antes del inicio de "
             "las obras ({started}); materiales aportados: {share} % de la base imponible (máximo 40 %).",
         ),
+        Mention(
+            "intra_eu_goods",
+            "Entrega intracomunitaria exenta (art. 25 de la Ley 37/1992 del IVA; art. 138 de la Directiva 2006/112/CE)",
+        ),
+        Mention(
+            "export",
+            "Exportación exenta (art. 21 de la Ley 37/1992 del IVA; art. 146 de la Directiva 2006/112/CE)",
+        ),
+        Mention(
+            "reverse_charge_services",
+            "Inversión del sujeto pasivo: operación no sujeta al IVA español (art. 69.Uno.1º de la Ley 37/1992; "
+            "art. 44 y 196 de la Directiva 2006/112/CE)",
+        ),
+        Mention("seller_vat", "NIF-IVA del proveedor: {vat}"),
+        Mention("buyer_vat", "NIF-IVA del destinatario: {vat}"),
     )
 }
 

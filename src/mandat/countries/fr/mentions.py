@@ -11,7 +11,17 @@ Legal basis (status 2026-11-21, see shared/domain/invoicing-rules.md §1):
   le compte de …" is the recommended wording (no statutory text found: UNSURE).
 * Late payment: L441-10 (ECB rate + 10 points by default), D441-5 (40 € indemnity).
 * Franchise en base: CGI 293 B ("TVA non applicable, art. 293 B du CGI").
-* Intra-EU supply of goods: CGI 262 ter I; export: CGI 262 I.
+* Cross-border (Directive 2006/112/EC art. 226(4), (11), (11a)): intra-EU supply of goods exempt
+  under CGI 262 ter I (art. 138, EN 16931 category K); export exempt under CGI 262 I (art. 146,
+  category G); B2B services to a business established in another member state are supplied where
+  the customer is established (CGI 259-1°, art. 44) and the customer owes the tax (art. 196):
+  "Autoliquidation" (CGI ann. II 242 nonies A I 13°, as amended by the decree of 24 April 2013;
+  art. 226(11a)).
+  Not CGI 283-2, which makes a French customer liable for services bought from a supplier not
+  established in France, not the French seller's case: the text cites 259-1° and the Directive
+  (UNSURE FR-6: which French article the administration expects; the Directive reference alone
+  meets art. 226).
+  Both VAT numbers are printed (``seller_vat``, ``buyer_vat``; art. 226(3), (4)).
 * Reduced rates for home works: since 2025-02-16 the quote or invoice carries the
   client's certification that the conditions are met (LF 2025; wording
   BOI-LETTRE-000280). The exact wording below is our conservative paraphrase: UNSURE.
@@ -48,6 +58,11 @@ _MENTIONS_2025: MentionTable = {
         Mention("franchise", "TVA non applicable, art. 293 B du CGI"),
         Mention("intra_eu_goods", "Exonération de TVA, art. 262 ter I du CGI"),
         Mention("export", "Exonération de TVA, art. 262 I du CGI"),
+        Mention(
+            "reverse_charge_services",
+            "Autoliquidation : TVA due par le preneur (art. 259-1° du CGI ; art. 44 et 196 de la directive "
+            "2006/112/CE)",
+        ),
         Mention(
             "late_penalty",
             "Pénalités de retard : taux d'intérêt appliqué par la BCE à son opération de refinancement "

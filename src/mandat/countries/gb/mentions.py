@@ -14,6 +14,12 @@ Legal basis (docs/countries.md §9.3-9.4):
 * Domestic reverse charge for construction services (VATA 1994 s.55A; VAT Regulations reg.
   14(1)(o)): "reverse charge" reference, HMRC's wording (VATREVCON37100), and the VAT the
   customer accounts for stated apart from the VAT total.
+* Cross-border: an export of goods is zero-rated (VATA 1994 s.30(6); category G, as the EU side's
+  art. 146 exemption is coded); a service to a business customer belonging outside the UK is
+  supplied where the customer belongs (s.7A(2)(a)), outside the scope of UK VAT, the customer
+  accounting for any VAT in its own country (EN 16931: UNSURE, category O or AE is the rules'
+  choice). No ``intra_eu_goods``: Great Britain is outside the EU (Northern Ireland is refused by
+  the rules). Wording ours, HMRC prescribes none (UNSURE UK-10).
 * Works rates: the relief and its basis are stated (Sch 8 Group 23, Sch 7A Groups 2, 6, 7).
 
 >>> MENTIONS["en"][0].value["reverse_charge"].text
@@ -66,6 +72,14 @@ _MENTIONS_2021: MentionTable = {
             "Reduced rate 5%: residential conversion, as stated by the customer on {date} "
             "(VAT Act 1994 Schedule 7A Group 7).",
         ),
+        Mention("export", "Zero-rated export of goods (VAT Act 1994 s.30(6))."),
+        Mention(
+            "outside_scope_services",
+            "Outside the scope of UK VAT: services supplied to a business customer belonging outside the UK, "
+            "the customer accounts for any VAT due in its own country (VAT Act 1994 s.7A(2)(a)).",
+        ),
+        Mention("seller_vat", "Supplier's VAT registration number: {vat}"),
+        Mention("buyer_vat", "Customer's VAT number: {vat}"),
     )
 }
 

@@ -12,6 +12,13 @@ Legal basis (docs/countries.md §5):
   text); stamp duty of 2 € on invoices without VAT above 77,47 € (DPR 642/1972, Tariffa art. 13),
   paid yearly for electronic invoices with the annotation on each (DM 17-06-2014 art. 6 c.2).
 * Reverse charge: art. 21 c.6 wants "inversione contabile" and the provision (art. 17 c.6 lett. a-ter).
+* Cross-border (Directive 2006/112/EC art. 226(3), (4), (11), (11a)): intra-EU supply of goods
+  "non imponibile" under D.L. 331/1993 art. 41 c.1 lett. a), the invoice naming the provision
+  (art. 46 c.2; art. 138, EN 16931 category K); export "non imponibile" under DPR 633/1972 art. 8
+  c.1 lett. a) (art. 21 c.6 lett. b; art. 146, category G); a service to a business established in
+  another member state is supplied there (art. 7-ter, art. 44), the customer owes the tax (art. 196):
+  "inversione contabile" (art. 21 c.6-bis lett. a). Art. 41 c.1 lett. a) read on Normattiva
+  (text in force 2021-12-01); the letter inside art. 8 c.1 and the c.6-bis wording are UNSURE (IT-9).
 * 10 % maintenance of dwellings: L. 488/1999 art. 7 c.1 lett. b; the invoice states the service and,
   separately, the value of the significant goods (L. 205/2017 art. 1 c.19; DM 29-12-1999).
 
@@ -70,6 +77,21 @@ _MENTIONS_2016: MentionTable = {
             "Copia di cortesia: la fattura è il documento elettronico trasmesso tramite il Sistema di "
             "Interscambio (SdI) (art. 1, comma 3, D.Lgs. 127/2015).",
         ),
+        Mention(
+            "intra_eu_goods",
+            "Operazione non imponibile, art. 41, comma 1, lett. a), D.L. 331/1993 (art. 138 Direttiva 2006/112/CE)",
+        ),
+        Mention(
+            "export",
+            "Operazione non imponibile, art. 8, comma 1, lett. a), DPR 633/1972 (art. 146 Direttiva 2006/112/CE)",
+        ),
+        Mention(
+            "reverse_charge_services",
+            "Inversione contabile – operazione non soggetta, art. 7-ter e art. 21, comma 6-bis, lett. a), "
+            "DPR 633/1972 (art. 44 e 196 Direttiva 2006/112/CE)",
+        ),
+        Mention("seller_vat", "Partita IVA del cedente/prestatore: {vat}"),
+        Mention("buyer_vat", "Numero di identificazione IVA del cessionario/committente: {vat}"),
     )
 }
 

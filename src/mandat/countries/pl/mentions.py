@@ -13,6 +13,11 @@ Legal basis (ustawa o VAT, status 2026-12-03; docs/countries.md §8.3-8.4):
   exemption is printed (art. 106e ust. 1 pkt 19, applied by analogy: UNSURE wording).
 * Split payment: art. 106e ust. 1 pkt 18a, "mechanizm podzielonej płatności" (the pack refuses
   instead while the event has no annex-15 flag, see ``treatment``).
+* Cross-border (Directive 2006/112/EC art. 226(3), (4), (11), (11a); ustawa art. 106e ust. 1 pkt 5
+  and 18): an intra-EU supply of goods (WDT) is taxed at 0 % (art. 42 ust. 1; still EN 16931
+  category K, art. 138); export of goods at 0 % (art. 41 ust. 4, art. 146, category G); a service
+  to a business established in another member state is supplied there (art. 28b, art. 44), the
+  customer owes the tax (art. 196): the words "odwrotne obciążenie" (art. 106e ust. 1 pkt 18).
 * 8 % housing works: art. 41 ust. 12-12c; no statement is prescribed, the basis and the area the
   rate rests on are printed so the buyer can check them (our text).
 
@@ -57,6 +62,21 @@ _MENTIONS_2019: MentionTable = {
             "dotyczy części podstawy opodatkowania odpowiadającej {limit} m² z {area} m², pozostała część "
             "podlega stawce {standard} % (art. 41 ust. 12c).",
         ),
+        Mention(
+            "intra_eu_goods",
+            "WDT – wewnątrzwspólnotowa dostawa towarów, stawka 0 % (art. 42 ust. 1 ustawy o VAT; "
+            "art. 138 dyrektywy 2006/112/WE)",
+        ),
+        Mention(
+            "export",
+            "Eksport towarów – stawka 0 % (art. 41 ust. 4 ustawy o VAT; art. 146 dyrektywy 2006/112/WE)",
+        ),
+        Mention(
+            "reverse_charge_services",
+            "odwrotne obciążenie (art. 28b ustawy o VAT; art. 44 i 196 dyrektywy 2006/112/WE)",
+        ),
+        Mention("seller_vat", "Numer identyfikacyjny VAT sprzedawcy: {vat}"),
+        Mention("buyer_vat", "Numer identyfikacyjny VAT nabywcy: {vat}"),
     )
 }
 

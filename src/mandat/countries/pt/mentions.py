@@ -12,6 +12,14 @@ Legal basis (read 2026-12-03, secondary sources named in docs/countries.md §7):
 * Billing mandate: issuance by a third party in the supplier's name and on its behalf is allowed
   since DL 256/2003 (CIVA art. 36; the number of the paragraph is UNSURE); no statutory wording
   (PT-4, UNSURE). "Autofaturação" is for invoices issued by the acquirer and is never printed.
+* Cross-border (Directive 2006/112/EC art. 226(3), (4), (11), (11a); CIVA art. 36 n.º 5 e) and
+  n.º 13): intra-EU supply of goods exempt under RITI art. 14.º n.º 1 a) (art. 138, EN 16931
+  category K; AT exemption reason M16 "Isento artigo 14.º do RITI"); export exempt under CIVA
+  art. 14.º n.º 1 a) (art. 146, category G; M05 "Isento artigo 14.º do CIVA"); a service to a
+  business established in another member state is supplied there (CIVA art. 6.º n.º 6 a), art. 44),
+  the customer owes the tax (art. 196): "IVA - autoliquidação" (M40 "Artigo 6.º n.º 6 alínea a) do
+  CIVA, a contrário"). AT codes and texts as listed by a public SAF-T (PT) enumeration
+  (joaomfrebelo/ts-saft-pt-enumerations), not read in the Portaria itself (UNSURE PT-7: table version).
 * Reduced rate: List I items 2.27 and 2.37 named on the invoice (art. 36 n.º 5 b): the elements
   that determine the rate); our wording.
 
@@ -60,6 +68,15 @@ _MENTIONS_2013: MentionTable = {
             "destinados à captação e aproveitamento de energia solar, eólica, geotérmica e outras formas "
             "alternativas de energia.",
         ),
+        Mention("intra_eu_goods", "Isento artigo 14.º do RITI (artigo 138.º da Diretiva 2006/112/CE)"),
+        Mention("export", "Isento artigo 14.º do CIVA (artigo 146.º da Diretiva 2006/112/CE)"),
+        Mention(
+            "reverse_charge_services",
+            "IVA - autoliquidação (artigo 6.º, n.º 6, alínea a) do CIVA, a contrário; artigos 44.º e 196.º "
+            "da Diretiva 2006/112/CE)",
+        ),
+        Mention("seller_vat", "N.º de identificação IVA do fornecedor: {vat}"),
+        Mention("buyer_vat", "N.º de identificação IVA do adquirente: {vat}"),
     )
 }
 
