@@ -105,6 +105,21 @@ def is_works(event: OrderPaid, works_keys: Collection[str]) -> bool:
     )
 
 
+def works_abroad(country: str) -> Rejected:
+    return Rejected(
+        "unsupported_case",
+        f"installation/works abroad ({country}): taxed where the property is (Directive 2006/112/EC art. 47; "
+        "goods installed: art. 36), not handled yet",
+    )
+
+
+def check_works_place(home: str, event: OrderPaid) -> None:
+    """A domestic sale's works on a property in another country are supplied there (art. 47): refused."""
+    site = event.works.property_address if event.works is not None else None
+    if site is not None and vat_place(site, "the works' property", home).kind != "home":
+        raise works_abroad(site.country)
+
+
 def cross_border(
     home: str, event: OrderPaid, delivery: Place, buyer_vat_country: str | None, works_keys: Collection[str]
 ) -> Treatment | None:
@@ -115,17 +130,12 @@ def cross_border(
     business = buyer.kind == "business"
     eu_business = eu_seller and business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != home
     if is_works(event, works_keys):
-        # Works are supplied where the property is (art. 47), goods installed where installed (art. 36):
-        # at home they are a domestic sale whoever the buyer is.
-        site = event.works.property_address if event.works and event.works.property_address else None
-        where = vat_place(site, "the works' property", home) if site is not None else delivery
-        if where.kind == "home" and delivery.kind == "home":
+        # Works are supplied where the property is (art. 47), goods installed where installed (art. 36).
+        # Delivered at home they are decided as a domestic sale: the pack's works rules speak first, then
+        # check_works_place refuses a property abroad.
+        if delivery.kind == "home":
             return None
-        raise Rejected(
-            "unsupported_case",
-            f"installation/works abroad ({where.country}): taxed where the property is (Directive 2006/112/EC "
-            "art. 47; goods installed: art. 36), not handled yet",
-        )
+        raise works_abroad(delivery.country)
     out = Treatment()
     at_home: dict[str, bool] = {}
     if "goods" in natures:
