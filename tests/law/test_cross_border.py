@@ -37,7 +37,7 @@ from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import Seller
 from mandat.rules.invoice import decide
-from tests.factories import seller
+from tests.factories import FR_WORKS, HEAT_PUMP_LINES, order, seller
 from tests.markets import TODAY, credit, issue, paid, refund, refused, schematron_errors, seller_from
 
 D = Decimal
@@ -404,3 +404,14 @@ def test_goods_dispatched_from_the_sellers_vat_area_are_decided_as_usual(texts: 
     event["delivery"]["dispatched_from"] = origin
     d = decide(OrderPaid.model_validate(event), FR_SELLER, TODAY)
     assert [(ln.category, ln.rate) for ln in d.lines] == [("K", D(0))]
+
+
+def test_french_works_on_a_property_abroad_are_refused_even_when_billed_at_home() -> None:
+    # The heat pump installed in Freiburg is supplied there (art. 36, 47): not French VAT at 5.5 %.
+    freiburg = {"line1": "Kaiser-Joseph-Straße 1", "postcode": "79098", "city": "Freiburg", "country": "DE"}
+    works = {**FR_WORKS, "property_address": freiburg}
+    event = order("thermoconfort", lines=HEAT_PUMP_LINES, works=works, fix_amount=False)
+    event["payment"]["amount"] = "1.00"
+    e = refused(event, seller("thermoconfort"), "unsupported_case")
+    assert "installation/works abroad (DE)" in e.reason
+    assert "art. 47" in e.reason
