@@ -415,3 +415,31 @@ def test_french_works_on_a_property_abroad_are_refused_even_when_billed_at_home(
     e = refused(event, seller("thermoconfort"), "unsupported_case")
     assert "installation/works abroad (DE)" in e.reason
     assert "art. 47" in e.reason
+
+
+def test_german_goods_to_a_london_business_are_an_export(texts: None) -> None:
+    # The UK is a third country for the EU: 5 x 20.00 = 100.00, export G, no VAT ids printed.
+    london = {
+        "kind": "business",
+        "name": "Borough Supplies Ltd",
+        "address": {"line1": "14 Borough High Street", "postcode": "SE1 9QG", "city": "London", "country": "GB"},
+        "vat_id": "GB555123404",
+    }
+    doc = valid(issue(paid(DE_SELLER, london, [line("5", "20.00")]), DE_SELLER))
+    assert breakdown(doc) == [("G", D("100.00"), ZERO, "VATEX-EU-G")]
+    assert "buyer_vat" not in codes(doc)
+
+
+def test_services_to_a_business_in_the_canary_islands_are_refused(texts: None) -> None:
+    canarian = {**ES_COMPANY, "address": CANARY_CONSUMER["address"]}
+    event = paid(IT_SELLER, canarian, [line("1", "500.00", nature="service")], amount="500.00")
+    e = refused(event, IT_SELLER, "territory_unhandled")
+    assert "Canary Islands" in e.reason
+
+
+def test_uk_services_to_a_uk_registered_business_abroad_are_refused(texts: None) -> None:
+    # A UK VAT number with a French address: where the business belongs (VATA 1994 s.9) is not told.
+    buyer = {**FR_COMPANY, "vat_id": "GB555123404"}
+    del buyer["siren"]
+    event = paid(GB_SELLER, buyer, [line("1", "250.00", nature="service")], amount="250.00")
+    assert "s.9" in refused(event, GB_SELLER, "unsupported_case").reason

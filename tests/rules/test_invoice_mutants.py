@@ -434,7 +434,7 @@ def test_services_to_an_eu_business_are_reverse_charged(monkeypatch: pytest.Monk
     d = decided(order(buyer=DE_COMPANY, include_vat=False, lines=[line("standard", nature="service")]))
     assert d.trace[:2] == [
         "services to DE136695976, a business established in DE: supplied there (Directive art. 44), reverse "
-        "charge (CGI art. 259, 283-2; Directive 2006/112/EC art. 44, 196), category AE, VATEX-EU-AE",
+        "charge (CGI art. 259, 283-2; Directive 2006/112/EC art. 196), category AE, VATEX-EU-AE",
         "no VIES check recorded for DE136695976 (Implementing Regulation 282/2011 art. 18(1)(a))",
     ]
     assert [(t.category, t.rate) for t in d.lines] == [("AE", D("0.00"))]

@@ -53,7 +53,7 @@ NATIONAL: dict[str, dict[str, str]] = {
 DIRECTIVE = {
     "K": "Directive 2006/112/EC art. 138",
     "G": "Directive 2006/112/EC art. 146",
-    "AE": "Directive 2006/112/EC art. 44, 196",
+    "AE": "Directive 2006/112/EC art. 196",
 }
 # Dispatch from these places is dispatch from the seller's country's VAT area (Monaco, Isle of Man).
 SAME_AREA = {"MC": "FR", "IM": "GB"}
