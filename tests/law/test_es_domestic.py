@@ -491,11 +491,12 @@ def test_foral_territory_sellers_are_refused(postcode: str, city: str, where: st
     assert where in e.reason
 
 
-def test_canary_islands_buyer_is_refused() -> None:
+def test_services_to_a_canary_islands_buyer_are_refused() -> None:
+    # Goods sent there are exports (tests/law/test_cross_border.py); services to the territory are not handled.
     canario = buyer(
         CONSUMER, address={"line1": "Calle Triana 1", "postcode": "35002", "city": "Las Palmas", "country": "ES"}
     )
-    refused(paid(RETAILER, canario, [line()], amount="43.56"), RETAILER, "territory_unhandled")
+    refused(paid(RETAILER, canario, [line(nature="service")], amount="43.56"), RETAILER, "territory_unhandled")
 
 
 # --- languages, channel ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from mandat.domain.parties import Mandate
 from mandat.domain.refusals import Rejected
 from mandat.rules.draft import draft_invoice
 from tests.factories import DE_COMPANY, FR_COMPANY, MARKETPLACE, NOW, TODAY, order, seller
+from tests.law.test_cross_border import add_texts
 
 D = Decimal
 
@@ -293,24 +294,38 @@ def test_eu_business_buyer_with_goods_delivered_in_france_pays_french_vat() -> N
     assert [(b.category, b.rate) for b in doc.vat_breakdown] == [("S", D("5.5"))]
 
 
-def test_services_to_an_eu_business_are_never_invoiced_as_exempt_goods() -> None:
-    # B2B services: place of supply at the buyer (CGI 259), reverse charge (CGI 283-2, category AE).
-    # Not supported yet, so refused with a reason rather than invoiced as a K supply of goods.
-    ev = bad(buyer=DE_COMPANY, include_vat=False, lines=[line("standard", nature="service")])
-    rejected(ev, "unsupported_case")
+def test_services_to_an_eu_business_are_reverse_charged_not_exempt_goods(monkeypatch: pytest.MonkeyPatch) -> None:
+    # B2B services: place of supply at the buyer (CGI 259), reverse charge (CGI 283-2): category AE, never K.
+    # 3 x 12.00 = 36.00, no VAT invoiced.
+    add_texts(monkeypatch, "FR")
+    d = draft(order(buyer=DE_COMPANY, include_vat=False, lines=[line("standard", nature="service")]))
+    assert figures(d) == (D("36.00"), D("0.00"), D("36.00"))
+    assert [(b.category, b.exemption_code) for b in d.fields["vat_breakdown"]] == [("AE", "VATEX-EU-AE")]
+
+
+@pytest.mark.parametrize(
+    ("buyer", "delivery"),
+    [
+        (DE_COMPANY, {"line1": "1 rue", "postcode": "8001", "city": "Zürich", "country": "CH"}),  # leaves the EU
+        (None, {"line1": "1 rue", "postcode": "97400", "city": "Saint-Denis", "country": "FR"}),  # DOM: CGI 294-1
+    ],
+)
+def test_goods_leaving_the_eu_vat_area_are_exports(buyer: Any, delivery: Any) -> None:
+    # CGI 262 I (Directive art. 146, with art. 6 for La Réunion): 3 x 12.00 = 36.00, category G, no VAT.
+    d = draft(order(buyer=buyer, include_vat=False, lines=[line("standard")], delivery_address=delivery))
+    assert figures(d) == (D("36.00"), D("0.00"), D("36.00"))
+    assert [(b.category, b.exemption_code) for b in d.fields["vat_breakdown"]] == [("G", "VATEX-EU-G")]
 
 
 @pytest.mark.parametrize(
     ("buyer", "delivery", "code"),
     [
         (None, DE_ADDRESS, "unsupported_case"),  # distance sale to a German consumer: OSS, not supported
-        (DE_COMPANY, {"line1": "1 rue", "postcode": "8001", "city": "Zürich", "country": "CH"}, "unsupported_case"),
         (
             None,
             {"line1": "1 cours Napoléon", "postcode": "20000", "city": "Ajaccio", "country": "FR"},
             "territory_unhandled",
         ),  # Corsica: CGI 297 rates
-        (None, {"line1": "1 rue", "postcode": "97400", "city": "Saint-Denis", "country": "FR"}, "territory_unhandled"),
     ],
 )
 def test_cases_the_rules_do_not_know_are_refused(buyer: Any, delivery: Any, code: str) -> None:

@@ -560,9 +560,11 @@ def test_isle_of_man_is_home_and_northern_ireland_is_refused() -> None:
     refused(paid(SELLER, belfast, [line("standard")], amount="43.20"), SELLER, "territory_unhandled")
 
 
-def test_cross_border_sales_wait_for_their_issue() -> None:
+def test_services_to_a_consumer_abroad_wait_for_their_issue() -> None:
+    # Goods to Paris are a zero-rated export (tests/law/test_cross_border.py); B2C services abroad are not handled.
     paris = {**CONSUMER, "address": {"line1": "1 rue de Rivoli", "postcode": "75001", "city": "Paris", "country": "FR"}}
-    refused(paid(SELLER, paris, [line("standard")], amount="43.20"), SELLER, "unsupported_case")
+    event = paid(SELLER, paris, [line("standard", nature="service")], amount="43.20")
+    refused(event, SELLER, "unsupported_case")
 
 
 # --- languages ---------------------------------------------------------------------------------------

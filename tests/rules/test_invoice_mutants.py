@@ -31,6 +31,7 @@ from mandat.domain.refusals import EventRefused, Rejected, Waiting
 from mandat.rules.draft import draft_invoice
 from mandat.rules.invoice import Decision, decide
 from tests.factories import DE_COMPANY, FR_COMPANY, HEAT_PUMP_LINES, MARKETPLACE, NOW, TODAY, order, seller
+from tests.law.test_cross_border import add_texts
 
 D = Decimal
 CH_CONSUMER = {
@@ -102,7 +103,8 @@ def test_trace_and_mentions_of_an_intra_eu_supply() -> None:
     d = decided(order(buyer=DE_COMPANY, include_vat=False, lines=[line("standard")]))
     assert d.trace == [
         "intra-EU supply of goods to DE136695976 (DE), delivered to DE: "
-        "exempt (CGI 262 ter I, Directive art. 138), category K, VATEX-EU-IC",
+        "exempt (CGI art. 262 ter I; Directive 2006/112/EC art. 138), category K, VATEX-EU-IC",
+        "no VIES check recorded for DE136695976 (Implementing Regulation 282/2011 art. 18(1)(a))",
         "business buyer: payment terms, late-payment penalty and 40 € indemnity (L441-10, D441-5)",
         "business case B2BINT, operation category B1",
     ]
@@ -121,10 +123,11 @@ def test_trace_and_mentions_of_an_intra_eu_supply() -> None:
 
 
 def test_trace_of_an_export() -> None:
-    # Goods to Zürich: export exempt (CGI 262 I), category G, VATEX-EU-G.
+    # Goods to Zürich: export exempt (CGI 262 I; Directive art. 146), category G, VATEX-EU-G.
     d = decided(order(buyer=CH_CONSUMER, lines=[line("reduced")]))
     assert d.trace == [
-        "goods shipped to CH, outside the EU: export exempt (CGI 262 I), category G",
+        "goods shipped to CH, outside the EU VAT area: export, no VAT (CGI art. 262 I; "
+        "Directive 2006/112/EC art. 146), category G, VATEX-EU-G",
         "business case B2C, operation category B1",
     ]
     assert d.exemptions == {"G": ("Exonération de TVA, art. 262 I du CGI", "VATEX-EU-G")}
@@ -413,36 +416,73 @@ def test_a_franchise_seller_selling_abroad_is_refused() -> None:
     )
 
 
-def test_an_eu_business_with_goods_leaving_the_eu_is_refused() -> None:
+def test_an_eu_business_with_goods_leaving_the_eu_is_an_export() -> None:
+    # Goods leave the EU VAT area: an export (art. 146) whatever the buyer's VAT id; no K, no VIES note.
     zurich = CH_CONSUMER["address"]
-    e = refused(bad(buyer=DE_COMPANY, include_vat=False, lines=[line("standard")], delivery_address=zurich))
-    assert (e.code, e.reason) == ("unsupported_case", "EU business buyer with goods shipped outside the EU (CH)")
+    d = decided(order(buyer=DE_COMPANY, include_vat=False, lines=[line("standard")], delivery_address=zurich))
+    assert d.trace[0] == (
+        "goods shipped to CH, outside the EU VAT area: export, no VAT (CGI art. 262 I; "
+        "Directive 2006/112/EC art. 146), category G, VATEX-EU-G"
+    )
+    assert d.exemptions == {"G": ("Exonération de TVA, art. 262 I du CGI", "VATEX-EU-G")}
+    assert "seller_vat" not in codes(d)
 
 
-def test_services_to_an_eu_business_are_refused_with_the_reason() -> None:
-    e = refused(bad(buyer=DE_COMPANY, include_vat=False, lines=[line("standard", nature="service")]))
+def test_services_to_an_eu_business_are_reverse_charged(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CGI art. 259 (Directive art. 44): taxed in Germany; CGI 283-2 (art. 196): the buyer pays, category AE.
+    add_texts(monkeypatch, "FR")
+    d = decided(order(buyer=DE_COMPANY, include_vat=False, lines=[line("standard", nature="service")]))
+    assert d.trace[:2] == [
+        "services to DE136695976, a business established in DE: supplied there (Directive art. 44), reverse "
+        "charge (CGI art. 259, 283-2; Directive 2006/112/EC art. 196), category AE, VATEX-EU-AE",
+        "no VIES check recorded for DE136695976 (Implementing Regulation 282/2011 art. 18(1)(a))",
+    ]
+    assert [(t.category, t.rate) for t in d.lines] == [("AE", D("0.00"))]
+    assert d.exemptions["AE"][1] == "VATEX-EU-AE"
+    assert codes(d)[:2] == ["seller_vat", "buyer_vat"]
+
+
+def test_services_to_an_eu_business_with_an_address_elsewhere_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    add_texts(monkeypatch, "FR")
+    buyer = {**DE_COMPANY, "address": CH_CONSUMER["address"]}
+    e = refused(bad(buyer=buyer, include_vat=False, lines=[line("standard", nature="service")]))
     assert (e.code, e.reason) == (
         "unsupported_case",
-        "services to an EU business buyer (reverse charge, art. 44/47) are not supported yet",
+        "services to a business whose address is in CH and VAT id of DE: which establishment receives them "
+        "(Directive art. 44, second sentence; Implementing Regulation 282/2011 art. 21-22) is not told",
     )
 
 
 def test_services_exported_are_refused_with_the_reason() -> None:
     e = refused(bad(buyer=CH_CONSUMER, lines=[line("standard", nature="service")]))
-    assert (e.code, e.reason) == ("unsupported_case", "services with delivery outside the EU (CH) not supported")
+    assert (e.code, e.reason) == (
+        "unsupported_case",
+        "services to a consumer delivered in CH: place of supply of services to non-taxable persons "
+        "(Directive art. 45, with the exceptions of art. 46-59c) not supported yet",
+    )
+    swiss = {**DE_COMPANY, "address": CH_CONSUMER["address"], "vat_id": None}
+    e = refused(bad(buyer=swiss, lines=[line("standard", nature="service")]))
+    assert (e.code, e.reason) == (
+        "unsupported_case",
+        "services to a business outside the EU (CH): outside the scope of EU VAT (Directive art. 44) with their "
+        "own mention, not supported yet",
+    )
 
 
 def test_distance_sales_are_refused_naming_the_buyer() -> None:
     e = refused(bad(buyer=DE_CONSUMER, lines=[line("standard")]))
     assert (e.code, e.reason) == (
         "unsupported_case",
-        "distance sale to a consumer in DE (destination VAT / OSS) is not supported yet",
+        "distance sale of goods to a consumer in DE (Directive art. 33: destination VAT above the EUR 10,000 "
+        "threshold, OSS art. 369a) is not supported yet",
     )
     company = {k: v for k, v in DE_COMPANY.items() if k != "vat_id"}
     e = refused(bad(buyer=company, lines=[line("standard")]))
     assert (e.code, e.reason) == (
         "unsupported_case",
-        "distance sale to a business without EU VAT id in DE (destination VAT / OSS) is not supported yet",
+        "goods delivered to DE for a business with no VAT id: not an exempt intra-EU supply (Directive art. 138 "
+        "needs the buyer's VAT id of another member state); a distance sale taxed at destination "
+        "(art. 33, OSS art. 369a) is not supported yet",
     )
 
 

@@ -9,9 +9,13 @@ Expected outcomes come from the law:
   category G;
 * goods to a business identified in another member state: exempt intra-EU supply (CGI art.
   262 ter I; Directive art. 138), category K;
-* the territories of member states outside the EU VAT area (Directive art. 6) and Northern
-  Ireland (EU VAT rules for goods, Windsor Framework) have rules of their own, not handled:
-  refused with ``territory_unhandled``, never guessed as a domestic sale or a plain export.
+* goods sent to a territory of a member state outside the EU VAT area (Directive art. 6: the
+  French overseas, the Canary Islands, Ceuta, Melilla, Livigno, Campione d'Italia, Büsingen,
+  Heligoland, Åland, Mount Athos) leave the EU VAT area: an export (art. 146; CGI art. 262 I and,
+  for the French overseas departments, CGI art. 294-1), category G;
+* Corsica (its own rates, CGI art. 297), Northern Ireland (EU VAT rules for goods, Windsor
+  Framework) and services to the territories have rules of their own, not handled: refused with
+  ``territory_unhandled``, never guessed as a domestic sale or a plain export.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import pytest
 from mandat.domain.events import OrderPaid
 from mandat.domain.refusals import Rejected
 from mandat.rules.draft import draft_invoice
+from mandat.rules.invoice import decide
 from tests.factories import DE_COMPANY, MARKETPLACE, TODAY, order, seller
 
 
@@ -80,9 +85,7 @@ def test_third_countries_are_exports(country: str, postcode: str) -> None:
         ("FR", "97110", "French overseas"),  # a DOM written with FR
         ("FR", "97200", "French overseas"),
         ("FR", "98800", "French overseas"),  # New Caledonia
-        ("FR", "20000", "Corsica"),
         ("PM", "97500", "Saint-Pierre"),
-        ("GB", "BT1 1AA", "Northern Ireland"),
         ("ES", "35001", "Canary"),
         ("ES", "38001", "Canary"),
         ("ES", "51001", "Ceuta"),
@@ -94,20 +97,44 @@ def test_third_countries_are_exports(country: str, postcode: str) -> None:
         ("FI", "22100", "Åland"),
         ("AX", "22100", "Åland"),
         ("GR", "63086", "Athos"),
+        ("CY", "99010", "Cyprus"),
+    ],
+)
+def test_goods_to_a_territory_outside_the_eu_vat_area_are_exports(country: str, postcode: str, where: str) -> None:
+    """Before the cross-border slice these were refused; before that, guessed as 0 % or 20 %."""
+    event = order(buyer=consumer_at(country, postcode))
+    assert decide_for(event) == {("G", Decimal(0))}
+    d = decide(OrderPaid.model_validate(event), seller(), TODAY)
+    assert any(where in note and "art. 6" in note and "category G" in note for note in d.trace), d.trace
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode", "where"),
+    [
+        ("FR", "20000", "Corsica"),
+        ("GB", "BT1 1AA", "Northern Ireland"),
         ("FR", "7500", "postcode"),  # cannot tell where in France
     ],
 )
 def test_special_territories_are_refused_not_guessed(country: str, postcode: str, where: str) -> None:
-    """Before, every one of these became a 0 % export or a 20 % domestic sale."""
     exc = refusal(paid_to(consumer_at(country, postcode)))
     assert exc.code == "territory_unhandled"
     assert where in exc.reason
 
 
-def test_business_in_the_canaries_is_not_an_intra_eu_supply() -> None:
+def test_services_to_a_territory_are_refused() -> None:
+    service = [{**LINE, "tax_category": "standard", "nature": "service"}]
+    exc = refusal(paid_to(consumer_at("ES", "35001", "Las Palmas"), lines=service))
+    assert exc.code == "territory_unhandled"
+    assert "Canary" in exc.reason
+
+
+def test_business_in_the_canaries_is_an_export_not_an_intra_eu_supply() -> None:
+    # The Canary Islands are outside the EU VAT area (art. 6(1)(b)): goods going there are exported
+    # (art. 146), whatever the buyer's Spanish VAT id; no K supply.
     buyer = {**DE_COMPANY, "vat_id": "ESA28017895"}  # a Spanish company, goods to Las Palmas
     buyer["address"] = {"line1": "Calle Mayor 1", "postcode": "35001", "city": "Las Palmas", "country": "ES"}
-    assert refusal(paid_to(buyer)).code == "territory_unhandled"
+    assert decide_for(order(buyer=buyer, include_vat=False)) == {("G", Decimal(0))}
 
 
 def test_delivery_address_decides_not_billing_address() -> None:
@@ -130,6 +157,13 @@ def test_mainland_france_and_the_eu_keep_their_treatment() -> None:
 def test_a_seller_established_in_corsica_is_refused() -> None:
     addr = seller().address.model_copy(update={"postcode": "20000", "city": "Ajaccio"})
     assert refusal(order(fix_amount=False), address=addr).code == "territory_unhandled"
+
+
+def test_a_seller_established_in_a_territory_is_refused() -> None:
+    addr = seller().address.model_copy(update={"postcode": "97400", "city": "Saint-Denis"})
+    exc = refusal(order(fix_amount=False), address=addr)
+    assert exc.code == "territory_unhandled"
+    assert "French overseas" in exc.reason
 
 
 # --- an explicit rate is never overridden ------------------------------------------------------

@@ -8,8 +8,9 @@ Written against the mutants mutmut left alive in ``mandat.rules.territory`` and 
   French 980xx postcode;
 * the other member states form the rest of the EU VAT area (Directive art. 5);
 * anything else is outside it (exports, CGI art. 262 I);
-* the Åland Islands are outside the EU VAT area (Directive art. 6(1)(d)); Corsica has its own rates
-  (CGI art. 297) and Northern Ireland follows EU VAT rules for goods: all refused as ``territory_unhandled``.
+* the Åland Islands and the French overseas are outside the EU VAT area (Directive art. 6(1)(d), (b)):
+  ``territory``, where goods go as exports; Corsica has its own rates (CGI art. 297) and Northern Ireland
+  follows EU VAT rules for goods: refused as ``territory_unhandled``.
 
 Postcodes are compared without spaces or hyphens and in capitals: "sw1a 1aa" is the same London postcode
 as "SW1A 1AA" (Royal Mail writes it in capitals; case carries no meaning).
@@ -45,6 +46,22 @@ def at(country: str, postcode: str) -> Address:
         ("CH", "1204", Place("third", "CH", "CH, outside the EU VAT area")),
         ("GB", "sw1a 1aa", Place("third", "GB", "GB, outside the EU VAT area")),  # London, lower case
         ("US", "10001", Place("third", "US", "US, outside the EU VAT area")),
+        ("AX", "22100", Place("territory", "AX", "the Åland Islands (AX, Directive 2006/112/EC art. 6(1)(d))")),
+        (
+            "FR",
+            "97110",
+            Place("territory", "FR", "French overseas (postcode 97110, Directive art. 6; CGI art. 294 ff.)"),
+        ),
+        (
+            "GP",
+            "97110",
+            Place("territory", "GP", "Guadeloupe (GP, outside the EU VAT area, Directive art. 6)"),
+        ),
+        (
+            "ES",
+            "35 001",
+            Place("territory", "ES", "the Canary Islands (Directive 2006/112/EC art. 6(1)(b); IGIC)"),
+        ),
     ],
 )
 def test_each_place_with_its_reason(country: str, postcode: str, place: Place) -> None:
@@ -55,27 +72,10 @@ def test_each_place_with_its_reason(country: str, postcode: str, place: Place) -
     ("country", "postcode", "reason"),
     [
         (
-            "AX",
-            "22100",
-            "the delivery address is in the Åland Islands (AX, Directive 2006/112/EC art. 6(1)(d)): "
-            "this territory has its own VAT rules, not handled yet",
-        ),
-        (
             "FR",
             "20000",
             "the delivery address is in Corsica (postcode 20000, special rates of CGI art. 297): "
             "this territory has its own VAT rules, not handled yet",
-        ),
-        (
-            "FR",
-            "97110",
-            "the delivery address is in French overseas (postcode 97110, CGI art. 294 ff.): "
-            "this territory has its own VAT rules, not handled yet",
-        ),
-        (
-            "GP",
-            "97110",
-            "the delivery address is in Guadeloupe (GP): this territory has its own VAT rules, not handled yet",
         ),
         (
             # Belfast written in lower case is still Northern Ireland (BT postcodes).

@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from mandat.domain.jsonin import MalformedJson, load_event_json
-from mandat.domain.parties import Address, Clean, ShortText, Text, clean_vat_id
+from mandat.domain.parties import Address, Clean, CountryCode, ShortText, Text, clean_vat_id
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")]
 
@@ -200,6 +200,15 @@ class BuyerFacts(Model):
     pt_deduction_right: StrictBool | None = None  # PT: taxable person with a right to deduct (art. 2(1)(j) CIVA)
 
 
+class ViesCheck(Model):
+    """The check of the buyer's VAT id the marketplace made in VIES (Implementing Regulation 282/2011
+    art. 18(1)(a)): kept in the decision trace; an id VIES found invalid exempts nothing."""
+
+    checked_at: Timestamp
+    reference: Reference = Field(description="the consultation number VIES returned")
+    valid: StrictBool
+
+
 class Buyer(Model):
     kind: Literal["consumer", "business"]
     name: Text
@@ -215,6 +224,15 @@ class Buyer(Model):
         default=None, description="national tax number (ES NIF, IT codice fiscale, PT NIF, PL NIP...)"
     )
     facts: BuyerFacts | None = None
+    vies: ViesCheck | None = Field(
+        default=None, description="the VIES check of vat_id the marketplace made (absent: none recorded)"
+    )
+
+    @model_validator(mode="after")
+    def _vies_checks_an_id(self) -> Buyer:
+        if self.vies is not None and self.vat_id is None:
+            raise ValueError("vies is the check of a VAT id: give vat_id too")
+        return self
 
     @field_validator("vat_id")
     @classmethod
@@ -312,6 +330,11 @@ class Payment(Model):
 class Delivery(Model):
     date: Day
     address: Address | None = None
+    dispatched_from: CountryCode | None = Field(
+        default=None,
+        description="ISO country where the transport of the goods starts (default: the seller's country); "
+        "another one is refused for now",
+    )
 
 
 def _published_day(value: date) -> date:

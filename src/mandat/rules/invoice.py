@@ -23,9 +23,10 @@ from mandat.domain.calculation import TaxedLine, spread_discount
 from mandat.domain.documents import VatCategory
 from mandat.domain.events import Line, OrderPaid, SaleEvent
 from mandat.domain.money import ZERO, q2
-from mandat.domain.parties import EU_COUNTRIES, Seller, valid_vat_id, vat_country
+from mandat.domain.parties import Seller, valid_vat_id, vat_country
 from mandat.domain.refusals import Rejected, Waiting
-from mandat.rules.territory import vat_place
+from mandat.rules.place import check_dispatch, check_works_place, cross_border
+from mandat.rules.territory import unhandled, vat_place
 from mandat.rules.wording import word
 
 
@@ -98,14 +99,25 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
         raise Rejected("seller_identity_invalid", f"seller {seller.id}: " + "; ".join(problems))
     trace: list[str] = []
     buyer = event.buyer
-    if vat_place(seller.address, f"seller {seller.id}'s establishment", pack.code).kind != "home":
+    established = vat_place(seller.address, f"seller {seller.id}'s establishment", pack.code)
+    if established.kind == "territory":
+        raise unhandled(f"seller {seller.id}'s establishment", established.why)
+    if established.kind != "home":
         raise Rejected("territory_unhandled", f"seller {seller.id} is established outside {pack.name}")
+    check_dispatch(pack.code, event)
     place = vat_place(event.delivery.address or buyer.address, "the delivery address", pack.code)
     deliver_to = place.country
     business = buyer.kind == "business"
     buyer_vat_country = vat_country(buyer.vat_id) if buyer.vat_id else None
     if buyer.vat_id and not valid_vat_id(buyer.vat_id):
         raise Rejected("buyer_vat_invalid", f"buyer VAT id {buyer.vat_id} fails its check digits")
+    if buyer.vies is not None and not buyer.vies.valid:
+        # A number VIES does not confirm is neither printed as the buyer's nor the ground of an exemption.
+        raise Rejected(
+            "buyer_vat_invalid",
+            f"buyer VAT id {buyer.vat_id} was found invalid by the VIES check of "
+            f"{buyer.vies.checked_at.isoformat()} (consultation {buyer.vies.reference})",
+        )
     language = pack.document_language(buyer.language, buyer.address.country, seller)
     lang = pack.mention_language(seller, language)
     sale = Sale(
@@ -122,6 +134,7 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
 
     exemptions: dict[str, tuple[str, str | None]] = {}
     mentions: list[Mention] = []
+    natures = {ln.nature for ln in event.lines}
     categories: list[tuple[VatCategory, Decimal]]  # every branch below sets it or refuses
     domestic = False
 
@@ -141,43 +154,23 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
             else f"seller under the {pack.adjective} small-enterprise exemption ({franchise.basis}): no VAT, "
             f"category E{', ' + franchise.vatex if franchise.vatex else ''}"
         )
-    elif business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != pack.code and place.kind != "home":
-        cross_border_supported(pack, day, lang, "intra_eu_goods")
-        if place.kind != "eu":
-            raise Rejected("unsupported_case", f"EU business buyer with goods shipped outside the EU ({deliver_to})")
-        if any(ln.nature == "service" for ln in event.lines):
-            raise Rejected(
-                "unsupported_case",
-                "services to an EU business buyer (reverse charge, art. 44/47) are not supported yet",
-            )
-        reason = pack.mention("intra_eu_goods", day, lang)
-        exemptions["K"] = (reason.text, "VATEX-EU-IC")
-        categories = [("K", ZERO) for _ in event.lines]
-        mentions += [
-            pack.mention("seller_vat", day, lang, vat=seller.vat_id or ""),
-            pack.mention("buyer_vat", day, lang, vat=buyer.vat_id or ""),
-        ]
-        trace.append(
-            f"intra-EU supply of goods to {buyer.vat_id} ({buyer_vat_country}), delivered to {deliver_to}: "
-            "exempt (CGI 262 ter I, Directive art. 138), category K, VATEX-EU-IC"
-        )
-    elif place.kind == "third":
-        cross_border_supported(pack, day, lang, "export")
-        if any(ln.nature == "service" for ln in event.lines):
-            raise Rejected("unsupported_case", f"services with delivery outside the EU ({deliver_to}) not supported")
-        reason = pack.mention("export", day, lang)
-        exemptions["G"] = (reason.text, "VATEX-EU-G")
-        categories = [("G", ZERO) for _ in event.lines]
-        trace.append(f"goods shipped to {deliver_to}, outside the EU: export exempt (CGI 262 I), category G")
-    elif place.kind == "eu":
-        raise Rejected(
-            "unsupported_case",
-            f"distance sale to a {'business without EU VAT id' if business else 'consumer'} in {deliver_to} "
-            "(destination VAT / OSS) is not supported yet",
-        )
+    elif (treatment := cross_border(pack.code, event, place, buyer_vat_country, pack.works_keys)) is not None:
+        trace += treatment.notes
+        for nature in sorted(natures):
+            exemption = treatment.of(nature)
+            reason = pack.mention(exemption.mention, day, lang)
+            exemptions[exemption.category] = (reason.text, exemption.vatex)
+        categories = [(treatment.of(ln.nature).category, ZERO) for ln in event.lines]
+        if treatment.vat_ids:
+            trace.append(vies_note(event))
+            mentions += [
+                pack.mention("seller_vat", day, lang, vat=seller.vat_id or ""),
+                pack.mention("buyer_vat", day, lang, vat=buyer.vat_id or ""),
+            ]
     else:
         domestic = True
         categories = [pack.line_rate(sale, ln, f"line {ln.sku}") for ln in event.lines]
+        check_works_place(pack.code, event)
         letters = ", ".join(sorted({cat for cat, _ in categories}))
         trace.append(
             f"domestic {pack.adjective} sale ({place.why}): {pack.adjective} VAT per line "
@@ -233,11 +226,11 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
                 trace.append(f"domestic reverse charge ({charge.basis}): the buyer accounts for the VAT, category AE")
 
     mentions += pack.invoice_mentions(sale, lines)
-    natures = {ln.nature for ln in event.lines}
     operation = "M1" if len(natures) == 2 else ("S1" if natures == {"service"} else "B1")
     business_case = pack.business_case(sale)
-    # Where the law makes an e-invoice the invoice, it does for every sale at home (franchise included).
-    channel = pack.legal_channel(sale, business_case) if place.kind == "home" or pack.code == "FR" else None
+    # Where the law makes an e-invoice the invoice, the pack says for which sales (a clearance system
+    # such as the SdI, KSeF or VERI*FACTU covers cross-border invoices too; Peppol in Belgium does not).
+    channel = pack.legal_channel(sale, business_case)
     if channel:
         trace.append(f"the legal invoice is the e-invoice through {channel}: the PDF is a copy for information")
     trace.append(f"business case {business_case}, operation category {operation}")
@@ -256,14 +249,12 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     )
 
 
-def cross_border_supported(pack: Jurisdiction, day: date, language: str, mention: str) -> None:
-    """France's cross-border treatments work for any pack that words their mentions; the others wait
-    for "Every market across borders" rather than print a French text."""
-    if not pack.has_mention(mention, day, language):
-        raise Rejected(
-            "unsupported_case",
-            f"cross-border sales by sellers established in {pack.name} ({mention}) are not supported yet",
-        )
+def vies_note(event: OrderPaid) -> str:
+    vies = event.buyer.vies
+    if vies is None:
+        # Not refused: the VAT id passed its check digits, and the record keeps what the marketplace sent.
+        return f"no VIES check recorded for {event.buyer.vat_id} (Implementing Regulation 282/2011 art. 18(1)(a))"
+    return f"VIES check of {event.buyer.vat_id} on {vies.checked_at.isoformat()}: valid, consultation {vies.reference}"
 
 
 def seller_today(seller: Seller, now: datetime) -> date:
@@ -327,7 +318,8 @@ def shipping_line(
     under-collects VAT), unless the event states the rate explicitly.
     """
     assert event.shipping is not None
-    cat = lines[0].category
+    # The goods' category when the order has goods (an export's transport is exempt with it, art. 146(1)(e)).
+    cat = next((ln.category for ln in lines if ln.nature == "goods"), lines[0].category)
     if cat in ("S", "Z"):
         if event.shipping.vat_rate is not None:
             rate = event.shipping.vat_rate

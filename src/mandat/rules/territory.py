@@ -1,22 +1,25 @@
 """Where an address lies for VAT: in the seller's country (France with Monaco, the United Kingdom
-with the Isle of Man), elsewhere in the EU VAT area, or outside it.
+with the Isle of Man), elsewhere in the EU VAT area, in a territory outside it, or in a third country.
 
 A country code alone does not say it. The EU VAT area is not the union of the member states
 (Directive 2006/112/EC art. 5 and 6): some of their territories are outside it, and Monaco is
-inside, treated as France (art. 7(1); convention franco-monégasque du 18 mai 1963). A sale
-whose goods go to one of those territories is neither a French domestic sale, nor an
-intra-EU supply, nor a plain export, and each has its own rules (French overseas
-departments: CGI art. 294 ff.; Northern Ireland: EU VAT rules for goods under the Windsor
-Framework, ``XI`` VAT ids; Canary Islands: IGIC...). None is handled yet, so each is refused
-with ``territory_unhandled`` rather than guessed.
+inside, treated as France (art. 7(1); convention franco-monégasque du 18 mai 1963). Goods sent to
+one of those territories leave the EU VAT area: an export (art. 146 with art. 6), which is what
+``territory`` tells the rules (``rules/place.py``); services to them and a seller established in
+them are not handled and refused by the rules with ``territory_unhandled``.
+
+Still refused here (``territory_unhandled``), each with rules of its own:
+
+* Corsica (FR 20xxx): inside the French VAT area with its own rates (CGI art. 297);
+* Northern Ireland (GB BT postcodes): EU VAT rules for goods under the Windsor Framework (``XI``);
+* Madeira and the Azores (PT 9xxxxxx): inside the EU VAT area with their own rates (CIVA art. 18(3)).
 
 The territories are recognised by country code, and within a member state by postcode.
 Where the postcode does not settle it (not the country's format), the address is refused:
 the conservative reading, since a wrong guess issues a wrong legal document.
 
-UNSURE, refused on purpose until the rules are written:
+UNSURE:
 
-* Corsica (FR 20xxx): mainland rates may not apply (CGI art. 297 special rates);
 * Mount Athos: postcodes GR 630 86 / 630 87 taken as the monastic state;
 * the areas of Cyprus not under government control (Protocol 10): Turkish Cypriot 99xxx postcodes;
 * the Italian waters of Lake Lugano have no postcode of their own and cannot be recognised.
@@ -48,8 +51,8 @@ FRENCH_OVERSEAS = {
     "TF": "Terres australes et antarctiques françaises",
 }
 
-# (country, postcode regex on the compact postcode) -> territory and legal basis.
-SPECIAL_POSTCODES: dict[str, list[tuple[re.Pattern[str], str]]] = {
+# (country, postcode regex on the compact postcode) -> territory and legal basis: outside the EU VAT area.
+OUTSIDE_POSTCODES: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "ES": [
         (re.compile(r"3[58][0-9]{3}"), "the Canary Islands (Directive 2006/112/EC art. 6(1)(b); IGIC)"),
         (re.compile(r"51[0-9]{3}"), "Ceuta (Directive 2006/112/EC art. 6(2)(d); IPSI)"),
@@ -66,6 +69,9 @@ SPECIAL_POSTCODES: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "FI": [(re.compile(r"22[0-9]{3}"), "the Åland Islands (Directive 2006/112/EC art. 6(1)(d))")],
     "GR": [(re.compile(r"6308[67]"), "Mount Athos (Directive 2006/112/EC art. 6(1)(a))")],
     "CY": [(re.compile(r"99[0-9]{3}"), "the areas of Cyprus not under government control (Protocol 10)")],
+}
+# Territories with VAT rules of their own that are not handled: refused.
+SPECIAL_POSTCODES: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "GB": [(re.compile(r"BT[0-9].*"), "Northern Ireland (EU VAT rules for goods, Windsor Framework; XI)")],
     # The autonomous regions have their own rates (CIVA art. 18(3)): Madeira 9000-9399, the Azores 9500-9999.
     "PT": [(re.compile(r"9[0-9]{6}"), "Madeira or the Azores (own VAT rates, CIVA art. 18(3))")],
@@ -90,9 +96,10 @@ POSTCODE_FORMATS = {
 class Place:
     """``home``: the VAT territory of the seller's country (for France: mainland and Monaco);
     ``eu``: another member state's VAT area; ``third``: outside the EU VAT area (for a seller in
-    the United Kingdom, everything outside it), where goods leave as exports."""
+    the United Kingdom, everything outside it), where goods leave as exports; ``territory``: a
+    member state's territory outside the EU VAT area (Directive art. 6), named in ``why``."""
 
-    kind: Literal["home", "eu", "third"]
+    kind: Literal["home", "eu", "third", "territory"]
     country: str
     why: str
 
@@ -110,9 +117,9 @@ def vat_place(address: Address, what: str, home: str = "FR") -> Place:
     country = address.country
     postcode = re.sub(r"[\s\-]", "", address.postcode).upper()
     if country in FRENCH_OVERSEAS:
-        raise unhandled(what, f"{FRENCH_OVERSEAS[country]} ({country})")
+        return outside(country, f"{FRENCH_OVERSEAS[country]} ({country}, outside the EU VAT area, Directive art. 6)")
     if country == "AX":
-        raise unhandled(what, "the Åland Islands (AX, Directive 2006/112/EC art. 6(1)(d))")
+        return outside(country, "the Åland Islands (AX, Directive 2006/112/EC art. 6(1)(d))")
     if country == "MC":
         return place(home, "FR", country, "Monaco is treated as France (Directive art. 7(1))")
     if country == "IM":
@@ -125,6 +132,9 @@ def vat_place(address: Address, what: str, home: str = "FR") -> Place:
             f"{what}: postcode {address.postcode!r} is not a {country} postcode, so the VAT territory "
             "cannot be told (special territories are recognised by postcode)",
         )
+    for pattern, where in OUTSIDE_POSTCODES.get(country, []):
+        if pattern.fullmatch(postcode):
+            return outside(country, where)
     for pattern, where in SPECIAL_POSTCODES.get(country, []):
         if pattern.fullmatch(postcode):
             raise unhandled(what, where)
@@ -132,7 +142,9 @@ def vat_place(address: Address, what: str, home: str = "FR") -> Place:
         if postcode.startswith("980"):
             return place(home, "FR", "MC", "Monaco (postcode 980xx) is treated as France (Directive art. 7(1))")
         if postcode[:2] in ("97", "98"):
-            raise unhandled(what, f"French overseas (postcode {address.postcode}, CGI art. 294 ff.)")
+            return outside(
+                country, f"French overseas (postcode {address.postcode}, Directive art. 6; CGI art. 294 ff.)"
+            )
         if postcode.startswith("20"):
             raise unhandled(what, f"Corsica (postcode {address.postcode}, special rates of CGI art. 297)")
         return place(home, "FR", country, "mainland France")
@@ -148,3 +160,8 @@ def place(home: str, territory: str, country: str, why: str) -> Place:
     if territory in EU_COUNTRIES and home in EU_COUNTRIES:
         return Place("eu", country, f"{country}, EU VAT area (Directive art. 5)")
     return Place("third", country, f"{country}, outside the {'EU' if home in EU_COUNTRIES else home} VAT area")
+
+
+def outside(country: str, where: str) -> Place:
+    """A territory outside the EU VAT area (Directive art. 6), whoever the seller is."""
+    return Place("territory", country, where)
