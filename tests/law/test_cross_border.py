@@ -301,9 +301,16 @@ def test_polish_goods_to_an_american_consumer_are_an_export(texts: None) -> None
     credited(doc, PL_SELLER, "300.00")
 
 
-def test_uk_goods_to_a_french_consumer_are_a_zero_rated_export(texts: None) -> None:
+def test_uk_goods_to_a_french_consumer_wait_for_the_deemed_supplier_rules(texts: None) -> None:
+    # A seller established outside the EU: up to EUR 150 the marketplace is the deemed supplier (Directive
+    # art. 14a(1), IOSS); the consignment's value is not on the event, so neither side is decided.
+    e = refused(paid(GB_SELLER, FR_CONSUMER, [line("3", "12.00")], amount="36.00"), GB_SELLER, "unsupported_case")
+    assert "14a(1)" in e.reason
+
+
+def test_uk_goods_to_a_french_business_are_a_zero_rated_export(texts: None) -> None:
     # From the UK the EU is abroad: 3 x 12.00 = 36.00 GBP, zero-rated export (VATA 1994 s.30(6)), G.
-    doc = valid(issue(paid(GB_SELLER, FR_CONSUMER, [line("3", "12.00")]), GB_SELLER))
+    doc = valid(issue(paid(GB_SELLER, FR_COMPANY, [line("3", "12.00")]), GB_SELLER))
     assert figures(doc) == (D("36.00"), ZERO, D("36.00"))
     assert breakdown(doc) == [("G", D("36.00"), ZERO, "VATEX-EU-G")]
     assert any("s.30(6)" in n and "category G" in n for n in doc.trace)

@@ -169,6 +169,16 @@ def _goods(
     home: str, event: OrderPaid, delivery: Place, buyer_vat_country: str | None, eu_business: bool, notes: list[str]
 ) -> Exemption:
     to = delivery.country
+    if home == "GB" and delivery.kind == "third" and to in EU_COUNTRIES and event.buyer.kind == "consumer":
+        # A seller established outside the EU selling goods to an EU consumer: for a consignment of up to
+        # EUR 150 the marketplace is the deemed supplier (Directive art. 14a(1), IOSS) and issues in its own
+        # name; above it the seller's export. The consignment's intrinsic value is not on the event yet.
+        raise Rejected(
+            "unsupported_case",
+            f"goods of a seller established outside the EU (GB) for a consumer in {to}: up to EUR 150 the "
+            "marketplace is the deemed supplier (Directive 2006/112/EC art. 14a(1), IOSS art. 369l), above it "
+            "the seller's export; the consignment's intrinsic value is not known, so neither is decided yet",
+        )
     if delivery.kind in ("third", "territory"):
         where = (
             delivery.why
