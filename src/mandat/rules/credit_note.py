@@ -35,7 +35,6 @@ from mandat.domain.documents import (
     Exchange,
     Mention,
     PaymentInfo,
-    TaxCurrencyAmount,
     VatBreakdown,
 )
 from mandat.domain.drafts import Draft, format_number
@@ -48,7 +47,7 @@ from mandat.domain.events import (
     RefundPayment,
     ShippingRefund,
 )
-from mandat.domain.money import ZERO, q2
+from mandat.domain.exchange import Rate, exchange_for
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Rejected, Waiting
 from mandat.rules.draft import issuer_snapshot, seller_snapshot, series_name
@@ -244,7 +243,6 @@ def credit_exchange(invoice: Document, breakdown: list[VatBreakdown]) -> Exchang
     if invoice.exchange is None:
         return None
     ex = invoice.exchange
-    per_rate = [
-        TaxCurrencyAmount(category=b.category, rate=b.rate, tax_amount=q2(b.tax_amount * ex.rate)) for b in breakdown
-    ]
-    return ex.model_copy(update={"per_rate": per_rate, "tax_total": sum((p.tax_amount for p in per_rate), ZERO)})
+    # The invoice's rate as recorded, printed with the invoice's source words.
+    rate = Rate("event", invoice.currency, ex.tax_currency, ex.rate, ex.day, ex.reference, label=ex.source)
+    return exchange_for(breakdown, rate, ex.tax_currency)
