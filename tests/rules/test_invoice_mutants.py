@@ -139,6 +139,7 @@ def test_trace_of_a_domestic_sale_names_each_line_rate_and_where_it_came_from() 
     d = decided(order(lines=[line(None, vat_rate="20"), line("reduced", sku="SKU-2")]))
     assert d.trace == [
         "domestic French sale (mainland France): French VAT per line (category S)",
+        "French rates in force on 2026-11-19: LF 2013-1278 art. 68",
         "line SKU-1: 20% (rate given by the event)",
         "line SKU-2: 5.5% (reduced)",
         "business case B2C, operation category B1",

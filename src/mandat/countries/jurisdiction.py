@@ -119,6 +119,10 @@ class Jurisdiction:
     def rate_table(self, day: date) -> Table:
         return at(self.rates, day, f"{self.code} VAT rate table")
 
+    def rate_source(self, day: date) -> str:
+        """The legal basis of the rate table in force on ``day`` (for the decision trace)."""
+        return next((entry.source for entry in self.rates if entry.covers(day)), "")
+
     def rate(self, key: str, day: date) -> Decimal:
         table = self.rate_table(day)
         if key not in table:

@@ -176,6 +176,7 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
             f"domestic {pack.adjective} sale ({place.why}): {pack.adjective} VAT per line "
             f"(categor{'ies' if ', ' in letters else 'y'} {letters})"
         )
+        trace.append(f"{pack.adjective} rates in force on {sale.tax_point}: {pack.rate_source(sale.tax_point)}")
     if not domestic:
         table = pack.rate_table(event.delivery.date)
         for ln, (cat, rate) in zip(event.lines, categories, strict=True):
