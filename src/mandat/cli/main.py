@@ -501,6 +501,26 @@ def import_demo_rates(service: Mandat, files: list[Path]) -> None:
             rates_store.import_rates(conn, parse(path.read_bytes()))
 
 
+def treatment(doc: Any) -> str:
+    """How a document was taxed, in a word of the summary: domestic, franchise, K, AE (domestic or
+    cross-border), export, outside scope."""
+    categories = {b.category for b in doc.vat_breakdown}
+    abroad = doc.buyer.address.country != doc.country or (
+        doc.delivery_address is not None and doc.delivery_address.country != doc.country
+    )
+    if "K" in categories:
+        return "intra-EU K"
+    if "AE" in categories:
+        return "reverse charge AE" + (" (abroad)" if abroad else "")
+    if "G" in categories:
+        return "export G"
+    if "O" in categories:
+        return "outside scope O"
+    if "E" in categories:
+        return "franchise E"
+    return "domestic"
+
+
 def market_mix(service: Mandat) -> None:
     """Documents per seller country: languages, currencies and VAT rates, as issued."""
     from mandat.store import repository as repo
@@ -508,16 +528,25 @@ def market_mix(service: Mandat) -> None:
     mix: dict[str, dict[str, Any]] = {}
     with service.engine.connect() as conn:
         for doc in repo.iter_documents(conn):
-            m = mix.setdefault(doc.country, {"docs": 0, "languages": {}, "currencies": set(), "rates": set()})
+            m = mix.setdefault(
+                doc.country, {"docs": 0, "languages": {}, "currencies": set(), "rates": set(), "treatments": {}}
+            )
             m["docs"] += 1
             m["languages"][doc.language] = m["languages"].get(doc.language, 0) + 1
             m["currencies"].add(doc.currency + (f"→{doc.exchange.tax_currency}" if doc.exchange else ""))
             m["rates"].update(f"{b.category} {b.rate.normalize():f}%" for b in doc.vat_breakdown)
-    table = Table("seller country", "documents", "languages", "currencies", "VAT", title="mandat — markets")
+            kind = treatment(doc)
+            m["treatments"][kind] = m["treatments"].get(kind, 0) + 1
+    table = Table(
+        "seller country", "documents", "languages", "currencies", "VAT", "treatments", title="mandat — markets"
+    )
     for country in sorted(mix):
         m = mix[country]
         langs = ", ".join(f"{k} {v}" for k, v in sorted(m["languages"].items(), key=lambda kv: -kv[1]))
-        table.add_row(country, str(m["docs"]), langs, ", ".join(sorted(m["currencies"])), ", ".join(sorted(m["rates"])))
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(m["treatments"].items(), key=lambda kv: -kv[1]))
+        table.add_row(
+            country, str(m["docs"]), langs, ", ".join(sorted(m["currencies"])), ", ".join(sorted(m["rates"])), kinds
+        )
     console.print(table)
 
 

@@ -15,6 +15,7 @@ import importlib
 import json
 import random
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,6 +24,31 @@ from mandat.demo.sellers import MANDATE
 from mandat.domain.parties import Seller
 
 MARKETS = ("be", "de", "es", "it", "pt", "pl", "gb")
+# Orders across borders ("Every market across borders"): to a business of another market (intra-EU
+# supply K, services reverse-charged AE; from the UK an export), or to a consumer outside the seller's VAT
+# area (export G, special territories included). Cases not handled yet (distance sales...) are not sent.
+CROSS_BORDER_SHARE = 0.2
+ABROAD_CONSUMERS: list[dict[str, Any]] = [
+    {
+        "kind": "consumer",
+        "name": "Emily Carter",
+        "address": {"line1": "210 Hudson Street", "postcode": "10013", "city": "New York", "country": "US"},
+        "language": "en",
+    },
+    {
+        "kind": "consumer",
+        "name": "Luca Meier",
+        "address": {"line1": "Bahnhofstrasse 21", "postcode": "8001", "city": "Zürich", "country": "CH"},
+        "language": "de",
+    },
+    {
+        # Las Palmas: the Canary Islands are outside the EU VAT area (Directive art. 6(1)(b)).
+        "kind": "consumer",
+        "name": "Carmen Santana",
+        "address": {"line1": "Calle Triana 45", "postcode": "35002", "city": "Las Palmas", "country": "ES"},
+        "language": "es",
+    },
+]
 RATES_DIR = Path(__file__).resolve().parent.parent / "rates"
 # Belgian buyers read French, Dutch or German; a few buyers everywhere ask for English.
 BE_LANGUAGES = ("fr", "nl", "nl", "de")
@@ -71,6 +97,10 @@ def generate(sellers: list[Seller], count: int, seed: int, run: str, start: date
         event = _order(rng, market, by_country[cc], f"{run}-{cc}{i:06d}", occurred)
         if event is None:
             continue
+        if i == 0:
+            # One bad event in every run: the marketplace charged a cent more than the order comes to, so the
+            # operator sees a rejection with both figures, to fix and replay (`mandat replay`).
+            event["payment"]["amount"] = str(Decimal(event["payment"]["amount"]) + Decimal("0.01"))
         out.append(json.dumps(event, ensure_ascii=False))
         seller = next(s for s in by_country[cc] if s.id == event["seller_id"])
         for line in _after_sales(rng, event, seller):
@@ -86,6 +116,8 @@ def _order(
     from mandat.demo.orders import _total
     from mandat.domain.refusals import EventRefused
 
+    if rng.random() < CROSS_BORDER_SHARE:
+        return _cross_border(rng, market, sellers, ref, occurred)
     works = rng.random() < 0.25 and bool(market.WORKS)
     # Some works for businesses too: where a domestic reverse charge applies (BE, DE, ES, IT, PT, UK) and the
     # buyer's facts allow it, the invoice carries no VAT (category AE); otherwise the order is tried as sold.
@@ -137,6 +169,53 @@ def _order(
     # Works go to the installer when it can take them, goods to whichever seller issues them cleanly.
     candidates = sellers[::-1] if works else rng.sample(sellers, k=len(sellers))
     for seller in candidates:
+        event["seller_id"] = seller.id
+        try:
+            event["payment"]["amount"] = str(_total(event, seller))
+            return event
+        except EventRefused:
+            continue
+    return None
+
+
+def _cross_border(
+    rng: random.Random, market: ModuleType, sellers: list[Seller], ref: str, occurred: datetime
+) -> dict[str, Any] | None:
+    """An order from ``market``'s seller to a business of another market, or to a consumer abroad."""
+    from mandat.demo.orders import _total
+    from mandat.domain.refusals import EventRefused
+
+    others = [m for m in markets() if m is not market]
+    to_business = rng.random() < 0.6 and others
+    if to_business:
+        buyer = copy.deepcopy(rng.choice([b for m in others for b in m.BUSINESSES if b.get("vat_id")]))
+    else:
+        buyer = copy.deepcopy(rng.choice(ABROAD_CONSUMERS))
+    lines = copy.deepcopy(rng.sample(market.PRODUCTS, k=rng.randint(1, min(3, len(market.PRODUCTS)))))
+    currency = {"PL": "PLN", "GB": "GBP"}.get(sellers[0].address.country, "EUR")
+    event: dict[str, Any] = {
+        "type": "order.paid",
+        "event_id": f"evt-{ref}",
+        "marketplace_id": "bricomarket",
+        "order_id": f"ORD-{ref}",
+        "seller_id": "",
+        "occurred_at": occurred.isoformat(),
+        "currency": currency,
+        "prices_include_vat": not to_business,
+        "buyer": buyer,
+        "lines": lines,
+        "payment": {
+            "provider": "adyen",
+            "transaction_id": f"PSP-{ref}",
+            "amount": "0",
+            "currency": currency,
+            "status": "captured",
+            "captured_at": (occurred + timedelta(minutes=1)).isoformat(),
+            "method": rng.choice(["card", "transfer"]),
+        },
+        "delivery": {"date": (occurred + timedelta(days=3)).date().isoformat()},
+    }
+    for seller in rng.sample(sellers, k=len(sellers)):
         event["seller_id"] = seller.id
         try:
             event["payment"]["amount"] = str(_total(event, seller))
