@@ -140,7 +140,8 @@ def test_french_heat_pump_installed_in_germany_for_a_german_business() -> None:
     assert text.startswith("Autoliquidation : TVA due par le preneur (§ 13b Abs. 2 Nr. 1")
     assert "lieu des travaux : Allemagne" in text
     printed = " ".join(m.text for m in doc.mentions)
-    assert "FR75512345679" in printed and "DE136695976" in printed
+    assert "FR75512345679" in printed
+    assert "DE136695976" in printed
     # The French 5.5 % energy-renovation key is France's: no French attestation on a German site.
     assert "certification_5_5" not in [m.code for m in doc.mentions]
     assert any("energy_renovation" in n and "never applied abroad" in n and "0 % AE" in n for n in doc.trace)
@@ -192,7 +193,7 @@ def test_the_sellers_reduced_works_rate_is_never_charged_abroad() -> None:
         amount="4220.00",
     )
     e = refused(event, FR_INSTALLER, "vat_rate_mismatch")
-    assert "0%" in e.reason.replace(" ", "") or "0.00" in e.reason
+    assert e.reason == "line PAC-8: the event says 5.5%, the rules decide 0.00% (category AE)"
 
 
 # --- refused: the seller must be registered in the property's state --------------------------
@@ -205,7 +206,8 @@ def test_installation_for_a_consumer_abroad_is_refused() -> None:
         "unsupported_case",
     )
     assert "must be registered for VAT in DE" in e.reason
-    assert "art. 47" in e.reason and "art. 36" in e.reason
+    assert "art. 47" in e.reason
+    assert "art. 36" in e.reason
 
 
 def test_a_buyer_without_a_vat_id_of_the_property_state_is_refused() -> None:
@@ -223,7 +225,8 @@ def test_a_buyer_without_a_vat_id_of_the_property_state_is_refused() -> None:
 
 
 def test_a_row_marked_unsure_is_refused() -> None:
-    assert LOCAL_REVERSE_CHARGE["PT"].unsure and LOCAL_REVERSE_CHARGE["NL"].unsure
+    assert LOCAL_REVERSE_CHARGE["PT"].unsure
+    assert LOCAL_REVERSE_CHARGE["NL"].unsure
     for buyer in (PT_COMPANY, NL_COMPANY):
         e = refused(paid(BE_SELLER, buyer, [labour("700.00")], amount="700.00"), BE_SELLER, "unsupported_case")
         assert "UNSURE" in e.reason
@@ -232,9 +235,10 @@ def test_a_row_marked_unsure_is_refused() -> None:
 
 def test_goods_installed_in_poland_are_refused_services_are_not_confirmed_for_goods() -> None:
     # Polish art. 17 ust. 1 pkt 4 covers services; goods supplied and installed are not confirmed.
-    event = paid(FR_INSTALLER, PL_COMPANY, [pump(key=None), labour("1500.00")], currency="EUR", amount="5500.00")
+    event = paid(FR_INSTALLER, PL_COMPANY, [pump(key=None), labour("1500.00")], amount="5500.00")
     e = refused(event, FR_INSTALLER, "unsupported_case")
-    assert "goods supplied and installed" in e.reason and "UNSURE" in e.reason
+    assert "goods supplied and installed" in e.reason
+    assert "UNSURE" in e.reason
 
 
 def test_italy_needs_a_customer_established_there() -> None:
@@ -263,7 +267,8 @@ def test_uk_and_third_country_works_stay_refused() -> None:
         FR_INSTALLER,
         "unsupported_case",
     )
-    assert "VATA 1994 Sch 4A" in e.reason and "art. 47" in e.reason
+    assert "VATA 1994 Sch 4A" in e.reason
+    assert "art. 47" in e.reason
     e = refused(
         paid(FR_INSTALLER, DE_COMPANY, [labour("500.00")], works={"property_address": geneva}, amount="500.00"),
         FR_INSTALLER,
