@@ -21,12 +21,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from mandat.demo.markets import be, de, gb, it
+import pytest
+
+from mandat.countries.registry import jurisdiction
+from mandat.demo.markets import be, de, es, gb, it, pl, pt
 from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
 from mandat.rules.installation import LOCAL_REVERSE_CHARGE
 from tests.factories import seller
-from tests.markets import credit, issue, paid, refund, refused, schematron_errors, seller_from
+from tests.markets import TODAY, credit, issue, paid, refund, refused, schematron_errors, seller_from
 
 D = Decimal
 ZERO = D("0.00")
@@ -281,3 +284,49 @@ def test_uk_and_third_country_works_stay_refused() -> None:
         "unsupported_case",
     )
     assert "UK seller" in e.reason
+
+
+# --- every EU pack states it, in each of its legal languages ------------------------------------
+
+# (country, language) -> the reverse-charge words of that pack's reverse_charge_services text (kept alike).
+WORDS = {
+    ("FR", "fr"): "Autoliquidation",
+    ("BE", "fr"): "Autoliquidation",
+    ("BE", "nl"): "Btw verlegd",
+    ("BE", "de"): "Steuerschuldnerschaft des Leistungsempfängers",
+    ("DE", "de"): "Steuerschuldnerschaft des Leistungsempfängers",
+    ("ES", "es"): "Inversión del sujeto pasivo",
+    ("IT", "it"): "Inversione contabile",
+    ("PT", "pt"): "autoliquidação",
+    ("PL", "pl"): "odwrotne obciążenie",
+}
+
+
+@pytest.mark.parametrize(("country", "language"), sorted(WORDS))
+def test_every_eu_pack_words_the_works_reverse_charge(country: str, language: str) -> None:
+    pack = jurisdiction(country)
+    assert language in pack.legal_languages
+    text = pack.mention("reverse_charge_works_abroad", TODAY, language, basis="<ART>", country="<CC>").text
+    assert WORDS[(country, language)] in text
+    assert "<ART>" in text
+    assert text.endswith("<CC>")
+    assert "194" in text
+
+
+@pytest.mark.parametrize("market", [es, it, pt, pl], ids=["ES", "IT", "PT", "PL"])
+def test_every_eu_seller_reverse_charges_works_in_germany(market: Any) -> None:
+    # Labour 3 x 100.00 = 300.00 in the seller's currency (PLN for Poland), §13b UStG: AE, no VAT.
+    s = seller_from(market.SELLERS[0])
+    doc = valid(issue(paid(s, DE_COMPANY, [labour("100.00") | {"quantity": "3"}]), s))
+    assert figures(doc) == (D("300.00"), ZERO, D("300.00"))
+    assert breakdown(doc) == [("AE", D("300.00"), ZERO, "VATEX-EU-AE")]
+    assert "§ 13b Abs. 2 Nr. 1" in exemption_text(doc)
+    credited(doc, s, "300.00")
+
+
+@pytest.mark.parametrize(("language", "name"), [("nl", "Oostenrijk"), ("de", "Österreich")])
+def test_a_belgian_invoice_names_the_country_in_its_mention_language(language: str, name: str) -> None:
+    buyer = {**AT_COMPANY, "language": language}
+    doc = valid(issue(paid(BE_SELLER, buyer, [labour("400.00")]), BE_SELLER))
+    text = exemption_text(doc)
+    assert text.endswith(name), text
