@@ -237,10 +237,6 @@ def test_renovation_without_works_facts_or_works_part_is_missing() -> None:
         # Invoice of 2026-11-20: first occupation in 2016 at the latest (2026 - 10); 2017 is too recent.
         ({"first_occupied_year": 2017}, "at the latest 2016"),
         ({"installed_by_seller": False}, "without installation"),
-        (
-            {"property_address": {"line1": "1 rue X", "postcode": "59000", "city": "Lille", "country": "FR"}},
-            "not in Belgium",
-        ),
     ],
 )
 def test_renovation_fact_unmet(changes: dict[str, Any], words: str) -> None:
@@ -519,3 +515,13 @@ def test_an_order_in_pounds_states_the_vat_in_euros_at_the_ecb_rate() -> None:
     assert (doc.currency, figures(doc)) == ("GBP", (D("36.00"), D("7.56"), D("43.56")))
     assert doc.exchange is not None
     assert (doc.exchange.tax_currency, doc.exchange.rate, doc.exchange.tax_total) == ("EUR", D("1.25"), D("9.45"))
+
+
+def test_renovation_of_a_property_abroad_is_decided_where_the_property_is() -> None:
+    # A dwelling in Lille: supplied in France (Directive art. 47, 36), before any Belgian 6 % is looked at;
+    # a consumer there does not reverse-charge, so the seller would have to register in France: refused.
+    lille = {"line1": "1 rue X", "postcode": "59000", "city": "Lille", "country": "FR"}
+    ev = paid(INSTALLER, consumer(), renovation_lines(), works=works_facts(property_address=lille), amount="2577.92")
+    e = refused(ev, INSTALLER, "unsupported_case")
+    assert "must be registered for VAT in FR" in e.reason
+    assert "art. 47" in e.reason

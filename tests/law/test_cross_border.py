@@ -263,12 +263,23 @@ def test_shipping_follows_the_goods_in_a_mixed_order(texts: None) -> None:
     ]
 
 
-def test_works_abroad_are_refused(texts: None) -> None:
-    # A service on a building is supplied where the building is (art. 47): not handled yet.
+def test_works_abroad_for_a_business_are_reverse_charged_where_the_property_is(texts: None) -> None:
+    # A service on a building in Madrid is supplied in Spain (art. 47); the Spanish customer accounts for
+    # the VAT (LIVA art. 84.Uno.2º.a), art. 194): 500.00, no VAT, AE (tests/law/test_installation_abroad.py).
     labour = line("1", "500.00", nature="service", works_part="labour")
-    e = refused(paid(IT_SELLER, ES_COMPANY, [labour], amount="500.00"), IT_SELLER, "unsupported_case")
+    doc = valid(issue(paid(IT_SELLER, ES_COMPANY, [labour]), IT_SELLER))
+    assert breakdown(doc) == [("AE", D("500.00"), ZERO, "VATEX-EU-AE")]
+    assert any("84.Uno.2º.a)" in m.text for m in doc.mentions if m.code == "exemption")
+    credited(doc, IT_SELLER, "500.00")
+
+
+def test_works_abroad_for_a_consumer_are_refused(texts: None) -> None:
+    # The same works for a consumer in Madrid: no reverse charge, the seller would register in Spain.
+    labour = line("1", "500.00", nature="service", works_part="labour")
+    consumer = {"kind": "consumer", "name": "Ana López", "address": ES_COMPANY["address"]}
+    e = refused(paid(IT_SELLER, consumer, [labour], amount="500.00"), IT_SELLER, "unsupported_case")
     assert "art. 47" in e.reason
-    assert "installation/works abroad" in e.reason
+    assert "must be registered for VAT in ES" in e.reason
 
 
 def test_domestic_goods_with_reverse_charged_services_are_refused(texts: None) -> None:
@@ -420,7 +431,8 @@ def test_french_works_on_a_property_abroad_are_refused_even_when_billed_at_home(
     event = order("thermoconfort", lines=HEAT_PUMP_LINES, works=works, fix_amount=False)
     event["payment"]["amount"] = "1.00"
     e = refused(event, seller("thermoconfort"), "unsupported_case")
-    assert "installation/works abroad (DE)" in e.reason
+    assert "works on a property in DE" in e.reason
+    assert "must be registered for VAT in DE" in e.reason  # a French consumer: no German reverse charge
     assert "art. 47" in e.reason
 
 

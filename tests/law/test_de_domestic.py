@@ -346,10 +346,6 @@ def test_pv_site_missing() -> None:
         ({"operator_is_buyer": False}, "not the operator"),
         ({"pv_kwp": "30.001", "dwelling": False}, "above the 30 kW (peak)"),
         ({"installed_by_seller": False}, "does not carry out"),
-        (
-            {"property_address": {"line1": "Hauptplatz 1", "postcode": "5020", "city": "Salzburg", "country": "AT"}},
-            "not in Germany",
-        ),
     ],
 )
 def test_pv_fact_unmet(change: dict[str, Any], why: str) -> None:
@@ -677,3 +673,12 @@ def test_delivery_in_germany_to_a_foreign_business_is_domestic() -> None:
     ev["delivery"]["address"] = CONSUMER["address"]
     doc = valid(issue(ev, s))
     assert figures(doc) == (D("36.00"), D("6.84"), D("42.84"))
+
+
+def test_pv_on_a_property_abroad_is_decided_where_the_property_is() -> None:
+    # A roof in Salzburg: supplied in Austria (Directive art. 36, 47), before the German 0 % is looked at;
+    # a consumer there does not reverse-charge: the seller would have to register in Austria, refused.
+    s = seller_from(INSTALLER)
+    salzburg = {"line1": "Hauptplatz 1", "postcode": "5020", "city": "Salzburg", "country": "AT"}
+    err = refused(bad(s, CONSUMER, pv_lines(), works={**PV_FACTS, "property_address": salzburg}), s, "unsupported_case")
+    assert "must be registered for VAT in AT" in str(err)

@@ -311,10 +311,6 @@ def test_dwelling_works_without_works_or_parts() -> None:
         ({"completed_on": "2024-11-03"}, "less than two years"),
         # first occupied in 2024: completed by 2024-12-31 at the latest, < 2 years before 2026-11-02
         ({"completed_on": None, "first_occupied_year": 2024}, "2024-12-31"),
-        (
-            {"property_address": {"line1": "Calle León 1", "postcode": "35001", "city": "Las Palmas", "country": "ES"}},
-            "outside",
-        ),
     ],
 )
 def test_dwelling_works_facts_unmet(change: dict[str, Any], why: str) -> None:
@@ -615,3 +611,15 @@ def test_doctests() -> None:
         result = doctest.testmod(module)
         assert result.attempted > 0
         assert result.failed == 0
+
+
+def test_dwelling_works_in_the_canary_islands_are_refused() -> None:
+    # Las Palmas is outside the EU VAT area (Directive art. 6(1)(b); IGIC): works there are not Spanish VAT.
+    canary = {"line1": "Calle León 1", "postcode": "35001", "city": "Las Palmas", "country": "ES"}
+    e = refused(
+        paid(INSTALLER, CONSUMER, WORKS_LINES, works=works(property_address=canary), amount="1485.00"),
+        INSTALLER,
+        "unsupported_case",
+    )
+    assert "Canary Islands" in e.reason
+    assert "outside the EU VAT area" in e.reason

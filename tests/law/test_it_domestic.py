@@ -241,11 +241,6 @@ def test_goods_line_without_works_part_is_refused() -> None:
         (works(private_use="other"), [LABOUR], "not mainly a private dwelling"),
         (works(installed_by_seller=False), [LABOUR, BOILER], "installed_by_seller is false"),
         (WORKS, [BOILER], "no maintenance service"),
-        (
-            works(property_address={"line1": "Rue X 1", "postcode": "75001", "city": "Paris", "country": "FR"}),
-            [LABOUR],
-            "in FR",
-        ),
     ],
 )
 def test_home_renovation_facts_unmet(facts: dict[str, Any], lines: list[dict[str, Any]], words: str) -> None:
@@ -508,3 +503,11 @@ def test_order_in_another_currency_states_the_vat_in_euro() -> None:
     assert doc.currency == "USD"
     assert doc.exchange is not None
     assert (doc.exchange.tax_currency, doc.exchange.tax_total) == ("EUR", D("7.54"))
+
+
+def test_home_renovation_of_a_property_abroad_is_decided_where_the_property_is() -> None:
+    # A flat in Paris: supplied in France (Directive art. 47), before the Italian 10 % is looked at; for a
+    # consumer no reverse charge applies, the seller would have to register in France: refused.
+    paris = {"line1": "Rue X 1", "postcode": "75001", "city": "Paris", "country": "FR"}
+    event = paid(INSTALLER, CONSUMERS[1], [LABOUR], amount="220.00", works=works(property_address=paris))
+    assert "must be registered for VAT in FR" in refused(event, INSTALLER, "unsupported_case").reason

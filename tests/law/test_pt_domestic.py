@@ -223,21 +223,8 @@ def test_renovation_without_its_facts_is_refused(lines: list[dict[str, Any]], wo
     [
         ([labour("800.00")], {"dwelling": False}, "not used as housing"),
         ([labour("800.00"), materials("100.00", works_part="equipment")], HOME, "equipment"),
-        (
-            [labour("800.00")],
-            {
-                "dwelling": True,
-                "property_address": {
-                    "line1": "Rua A",
-                    "postcode": "9500-150",
-                    "city": "Ponta Delgada",
-                    "country": "PT",
-                },
-            },
-            "not in mainland Portugal",
-        ),
     ],
-    ids=["not housing", "equipment part", "Azores"],
+    ids=["not housing", "equipment part"],
 )
 def test_renovation_against_its_facts_is_refused(lines: list[dict[str, Any]], works: Any, why: str) -> None:
     reason = refused(bad(INSTALLER, CONSUMER, lines, works=works), INSTALLER, "works_rate_condition_unmet").reason
@@ -557,3 +544,11 @@ def test_doctests(module: Any) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_renovation_in_the_azores_is_refused_as_a_territory() -> None:
+    # The Azores have their own rates (CIVA art. 18(3)): where the property is is decided first, and refused.
+    azores = {"line1": "Rua A", "postcode": "9500-150", "city": "Ponta Delgada", "country": "PT"}
+    works = {"dwelling": True, "property_address": azores}
+    reason = refused(bad(INSTALLER, CONSUMER, [labour("800.00")], works=works), INSTALLER, "territory_unhandled").reason
+    assert "Azores" in reason

@@ -25,6 +25,7 @@ from mandat.domain.events import Line, OrderPaid, SaleEvent
 from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import Seller, valid_vat_id, vat_country
 from mandat.domain.refusals import Rejected, Waiting
+from mandat.rules.installation import country_name, without_works_keys
 from mandat.rules.place import check_dispatch, check_works_place, cross_border
 from mandat.rules.territory import unhandled, vat_place
 from mandat.rules.wording import word
@@ -156,9 +157,16 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
         )
     elif (treatment := cross_border(pack.code, event, place, buyer_vat_country, pack.works_keys)) is not None:
         trace += treatment.notes
+        if treatment.works_abroad:
+            # The seller's works rate keys are about its own country: the pack must not see them.
+            event = without_works_keys(event, pack.works_keys)
+            sale = replace(sale, event=event)
         for nature in sorted(natures):
             exemption = treatment.of(nature)
-            reason = pack.mention(exemption.mention, day, lang)
+            values = dict(exemption.values)
+            if "country" in values:
+                values["country"] = country_name(values["country"], lang)
+            reason = pack.mention(exemption.mention, day, lang, **values)
             exemptions[exemption.category] = (reason.text, exemption.vatex)
         categories = [(treatment.of(ln.nature).category, ZERO) for ln in event.lines]
         if treatment.vat_ids:

@@ -15,9 +15,13 @@ For a seller in the United Kingdom (VATA 1994): goods leaving the UK VAT area, E
 zero-rated exports (s.30(6), (8); HMRC Notice 703), category G; services to a business belonging
 outside the UK are supplied where it belongs (s.7A(2)(a)): outside the scope of UK VAT, category O.
 
+Installation and works on a property in another member state (art. 47, art. 36) to a business
+identified there, where that state reverse-charges non-established suppliers (art. 194): category AE
+under the seller's rules (art. 219a(1)), ``rules/installation.py``; any other works abroad refused.
+
 Refused, naming the rule, never guessed: distance sales to consumers in another member state (art.
 33, 59c: OSS), services to consumers abroad (art. 45 and its exceptions), services to businesses
-outside the EU from an EU seller, installation and works abroad (art. 36, 47), goods dispatched from
+outside the EU from an EU seller, works abroad without a local reverse charge, goods dispatched from
 another country than the seller's (art. 32), services to a territory of art. 6, triangular or
 third-state deliveries (art. 41, 141). Whether a service is connected with immovable property is read
 from the event (works facts, ``works_part``, a works rate key): a service the event does not flag
@@ -33,6 +37,7 @@ from mandat.domain.documents import VatCategory
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import EU_COUNTRIES, vat_country
 from mandat.domain.refusals import Rejected
+from mandat.rules.installation import DIRECTIVE_WORKS, local_reverse_charge
 from mandat.rules.territory import Place, vat_place
 
 # The national provisions of each treatment, for the trace (the mention texts carry the printed ones).
@@ -68,6 +73,7 @@ class Exemption:
     vatex: str
     mention: str
     basis: str
+    values: dict[str, str] = field(default_factory=dict)  # the mention text's placeholders
 
 
 @dataclass
@@ -76,6 +82,7 @@ class Treatment:
     services: Exemption | None = None
     vat_ids: bool = False  # both VAT ids printed (Directive art. 226(3), (4))
     notes: list[str] = field(default_factory=list)
+    works_abroad: bool = False  # the seller's works rate keys do not apply (rules/installation.py)
 
     def of(self, nature: str) -> Exemption:
         found = self.goods if nature == "goods" else self.services
@@ -105,19 +112,73 @@ def is_works(event: OrderPaid, works_keys: Collection[str]) -> bool:
     )
 
 
-def works_abroad(country: str) -> Rejected:
+def works_abroad(country: str, why: str) -> Rejected:
     return Rejected(
         "unsupported_case",
-        f"installation/works abroad ({country}): taxed where the property is (Directive 2006/112/EC art. 47; "
-        "goods installed: art. 36), not handled yet",
+        f"installation/works on a property in {country}: taxed where the property is (Directive 2006/112/EC "
+        f"art. 47; goods installed: art. 36); {why}",
     )
 
 
+def works_site(home: str, event: OrderPaid, delivery: Place) -> Place:
+    """Where the works' property is: ``works.property_address``, else the delivery address."""
+    site = event.works.property_address if event.works is not None else None
+    return delivery if site is None else vat_place(site, "the works' property", home)
+
+
 def check_works_place(home: str, event: OrderPaid) -> None:
-    """A domestic sale's works on a property in another country are supplied there (art. 47): refused."""
+    """A domestic sale's works property must be at home (cross_border decided any other one first)."""
     site = event.works.property_address if event.works is not None else None
     if site is not None and vat_place(site, "the works' property", home).kind != "home":
-        raise works_abroad(site.country)
+        raise works_abroad(site.country, "not a domestic sale")
+
+
+def _works(
+    home: str, event: OrderPaid, site: Place, buyer_vat_country: str | None, works_keys: Collection[str]
+) -> Treatment:
+    """Works on a property outside the seller's country: the local reverse charge, or Rejected."""
+    to = site.country
+    if site.kind == "territory":
+        raise works_abroad(to, f"{site.why}: a territory outside the EU VAT area, not handled yet")
+    if home == "GB":
+        where = "an EU member state" if to in EU_COUNTRIES else "outside the UK"
+        raise works_abroad(
+            to,
+            f"a UK seller's works in {where} are supplied there (VATA 1994 Sch 4A para 1 for the UK side); the "
+            "local registration or reverse charge of a supplier established outside the EU is not handled yet",
+        )
+    if site.kind == "third":
+        rules = (
+            "the UK's (VATA 1994 Sch 4A para 1; UK reverse charge or registration)"
+            if to in ("GB", "IM")
+            else "that country's"
+        )
+        raise works_abroad(to, f"outside the EU VAT area, under {rules} rules, not handled yet")
+    natures = {ln.nature for ln in event.lines}
+    buyer = event.buyer
+    row = local_reverse_charge(to, natures, buyer.kind == "business", buyer_vat_country, buyer.address.country)
+    base = f"{row.article}; Directive 2006/112/EC art. 194"
+    exemption = Exemption(
+        "AE", "VATEX-EU-AE", "reverse_charge_works_abroad", base, {"basis": row.article, "country": to}
+    )
+    out = Treatment(
+        goods=exemption if "goods" in natures else None,
+        services=exemption if "service" in natures else None,
+        vat_ids=True,
+        works_abroad=True,
+    )
+    out.notes.append(
+        f"installation/works on a property in {to} ({DIRECTIVE_WORKS}): supplied there; the customer "
+        f"{buyer.vat_id}, identified in {to}, accounts for the VAT ({base}); invoice under {home} rules "
+        "(art. 219a(1)), category AE, VATEX-EU-AE"
+    )
+    keys = sorted({ln.tax_category for ln in event.lines if ln.tax_category in works_keys and ln.tax_category})
+    if keys:
+        out.notes.append(
+            f"works rate key{'s' if len(keys) > 1 else ''} {', '.join(keys)}: a reduced rate of {home} for works "
+            f"in {home}, never applied abroad: 0 % AE"
+        )
+    return out
 
 
 def cross_border(
@@ -130,12 +191,10 @@ def cross_border(
     business = buyer.kind == "business"
     eu_business = eu_seller and business and buyer_vat_country in EU_COUNTRIES and buyer_vat_country != home
     if is_works(event, works_keys):
-        # Works are supplied where the property is (art. 47), goods installed where installed (art. 36).
-        # Delivered at home they are decided as a domestic sale: the pack's works rules speak first, then
-        # check_works_place refuses a property abroad.
-        if delivery.kind == "home":
-            return None
-        raise works_abroad(delivery.country)
+        # Works are supplied where the property is (art. 47), goods installed where installed (art. 36):
+        # decided before the pack's domestic works rules, which are about a property at home.
+        site = works_site(home, event, delivery)
+        return None if site.kind == "home" else _works(home, event, site, buyer_vat_country, works_keys)
     out = Treatment()
     at_home: dict[str, bool] = {}
     if "goods" in natures:

@@ -119,6 +119,11 @@ _FR: MentionTable = {
             "Autoliquidation : TVA due par le preneur (art. 21, § 2 du Code TVA ; art. 44 et 196 directive "
             "2006/112/CE)",
         ),
+        Mention(
+            "reverse_charge_works_abroad",
+            "Autoliquidation : TVA due par le preneur ({basis} ; art. 36, 47 et 194 directive 2006/112/CE) "
+            "; lieu des travaux : {country}",
+        ),
         Mention("seller_vat", "N° TVA du fournisseur : {vat}"),
         Mention("buyer_vat", "N° TVA du client : {vat}"),
     )
@@ -152,6 +157,11 @@ _NL: MentionTable = {
             "reverse_charge_services",
             "Btw verlegd – verlegging van heffing naar de afnemer (art. 21, § 2 W.btw; art. 44 en 196 "
             "richtlijn 2006/112/EG)",
+        ),
+        Mention(
+            "reverse_charge_works_abroad",
+            "Btw verlegd – verlegging van heffing naar de afnemer ({basis}; art. 36, 47 en 194 richtlijn 2006/112/EG); "
+            "plaats van de werken: {country}",
         ),
         Mention("seller_vat", "Btw-nummer van de leverancier: {vat}"),
         Mention("buyer_vat", "Btw-nummer van de afnemer: {vat}"),
@@ -193,6 +203,11 @@ _DE: MentionTable = {
             "reverse_charge_services",
             "Steuerschuldnerschaft des Leistungsempfängers (Art. 21 § 2 des Mehrwertsteuergesetzbuches; "
             "Art. 44 und 196 Richtlinie 2006/112/EG)",
+        ),
+        Mention(
+            "reverse_charge_works_abroad",
+            "Steuerschuldnerschaft des Leistungsempfängers ({basis}; Art. 36, 47 und 194 Richtlinie 2006/112/EG); "
+            "Ort der Arbeiten: {country}",
         ),
         Mention("seller_vat", "MwSt.-Nummer des Lieferanten: {vat}"),
         Mention("buyer_vat", "MwSt.-Nummer des Kunden: {vat}"),

@@ -87,6 +87,11 @@ _COMMON = (
         "Steuerschuldnerschaft des Leistungsempfängers (§ 3a Abs. 2, § 14a Abs. 1 und 5 UStG; "
         "Art. 44 und 196 Richtlinie 2006/112/EG)",
     ),
+    Mention(
+        "reverse_charge_works_abroad",
+        "Steuerschuldnerschaft des Leistungsempfängers ({basis}; Art. 36, 47 und 194 Richtlinie 2006/112/EG); "
+        "Ort der Arbeiten: {country}",
+    ),
     Mention("seller_vat", "USt-IdNr. des leistenden Unternehmers: {vat}"),
     Mention("buyer_vat", "USt-IdNr. des Leistungsempfängers: {vat}"),
 )

@@ -75,6 +75,11 @@ _MENTIONS_2013: MentionTable = {
             "Inversión del sujeto pasivo: operación no sujeta al IVA español (art. 69.Uno.1º de la Ley 37/1992; "
             "art. 44 y 196 de la Directiva 2006/112/CE)",
         ),
+        Mention(
+            "reverse_charge_works_abroad",
+            "Inversión del sujeto pasivo ({basis}; art. 36, 47 y 194 de la Directiva 2006/112/CE); "
+            "lugar de las obras: {country}",
+        ),
         Mention("seller_vat", "NIF-IVA del proveedor: {vat}"),
         Mention("buyer_vat", "NIF-IVA del destinatario: {vat}"),
     )

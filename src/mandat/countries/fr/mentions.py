@@ -64,6 +64,11 @@ _MENTIONS_2025: MentionTable = {
             "2006/112/CE)",
         ),
         Mention(
+            "reverse_charge_works_abroad",
+            "Autoliquidation : TVA due par le preneur ({basis} ; art. 36, 47 et 194 de la directive 2006/112/CE) "
+            "; lieu des travaux : {country}",
+        ),
+        Mention(
             "late_penalty",
             "Pénalités de retard : taux d'intérêt appliqué par la BCE à son opération de refinancement "
             "la plus récente majoré de 10 points (art. L441-10 du Code de commerce).",

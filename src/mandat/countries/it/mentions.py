@@ -90,6 +90,10 @@ _MENTIONS_2016: MentionTable = {
             "Inversione contabile – operazione non soggetta, art. 7-ter e art. 21, comma 6-bis, lett. a), "
             "DPR 633/1972 (art. 44 e 196 Direttiva 2006/112/CE)",
         ),
+        Mention(
+            "reverse_charge_works_abroad",
+            "Inversione contabile ({basis}; art. 36, 47 e 194 Direttiva 2006/112/CE); luogo dei lavori: {country}",
+        ),
         Mention("seller_vat", "Partita IVA del cedente/prestatore: {vat}"),
         Mention("buyer_vat", "Numero di identificazione IVA del cessionario/committente: {vat}"),
     )

@@ -75,6 +75,10 @@ _MENTIONS_2019: MentionTable = {
             "reverse_charge_services",
             "odwrotne obciążenie (art. 28b ustawy o VAT; art. 44 i 196 dyrektywy 2006/112/WE)",
         ),
+        Mention(
+            "reverse_charge_works_abroad",
+            "odwrotne obciążenie ({basis}; art. 36, 47 i 194 dyrektywy 2006/112/WE); miejsce wykonania prac: {country}",
+        ),
         Mention("seller_vat", "Numer identyfikacyjny VAT sprzedawcy: {vat}"),
         Mention("buyer_vat", "Numer identyfikacyjny VAT nabywcy: {vat}"),
     )

@@ -75,6 +75,11 @@ _MENTIONS_2013: MentionTable = {
             "IVA - autoliquidação (artigo 6.º, n.º 6, alínea a) do CIVA, a contrário; artigos 44.º e 196.º "
             "da Diretiva 2006/112/CE)",
         ),
+        Mention(
+            "reverse_charge_works_abroad",
+            "IVA - autoliquidação ({basis}; artigos 36.º, 47.º e 194.º da Diretiva 2006/112/CE); "
+            "local dos trabalhos: {country}",
+        ),
         Mention("seller_vat", "N.º de identificação IVA do fornecedor: {vat}"),
         Mention("buyer_vat", "N.º de identificação IVA do adquirente: {vat}"),
     )
