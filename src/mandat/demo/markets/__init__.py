@@ -113,9 +113,6 @@ def generate(sellers: list[Seller], count: int, seed: int, run: str, start: date
 def _order(
     rng: random.Random, market: ModuleType, sellers: list[Seller], ref: str, occurred: datetime
 ) -> dict[str, Any] | None:
-    from mandat.demo.orders import _total
-    from mandat.domain.refusals import EventRefused
-
     if rng.random() < CROSS_BORDER_SHARE:
         return _cross_border(rng, market, sellers, ref, occurred)
     works = rng.random() < 0.25 and bool(market.WORKS)
@@ -140,51 +137,22 @@ def _order(
     # Euros for a share of the non-euro markets' orders: the VAT is then restated in the national currency.
     national = {"PL": "PLN", "GB": "GBP"}.get(country, "EUR")
     currency = "EUR" if national != "EUR" and rng.random() < 0.2 else national
-    event: dict[str, Any] = {
-        "type": "order.paid",
-        "event_id": f"evt-{ref}",
-        "marketplace_id": "bricomarket",
-        "order_id": f"ORD-{ref}",
-        "seller_id": "",
-        "occurred_at": occurred.isoformat(),
-        "currency": currency,
-        "prices_include_vat": not business,
-        "buyer": buyer,
-        "lines": lines,
-        "payment": {
-            "provider": "adyen",
-            "transaction_id": f"PSP-{ref}",
-            "amount": "0",
-            "currency": currency,
-            "status": "captured",
-            "captured_at": (occurred + timedelta(minutes=1)).isoformat(),
-            "method": rng.choice(["card", "card", "paypal", "transfer"]),
-        },
-        "delivery": {"date": (occurred + timedelta(days=2)).date().isoformat()},
-    }
+    event = _paid(
+        ref, occurred, currency, buyer, lines, not business, rng.choice(["card", "card", "paypal", "transfer"])
+    )
+    event["delivery"]["date"] = (occurred + timedelta(days=2)).date().isoformat()
     if facts is not None:
         event["works"] = copy.deepcopy(facts)
     if not works and rng.random() < 0.3:
         event["shipping"] = {"amount": rng.choice(["4.90", "9.90"])}
     # Works go to the installer when it can take them, goods to whichever seller issues them cleanly.
-    candidates = sellers[::-1] if works else rng.sample(sellers, k=len(sellers))
-    for seller in candidates:
-        event["seller_id"] = seller.id
-        try:
-            event["payment"]["amount"] = str(_total(event, seller))
-            return event
-        except EventRefused:
-            continue
-    return None
+    return _with_seller(event, sellers[::-1] if works else rng.sample(sellers, k=len(sellers)))
 
 
 def _cross_border(
     rng: random.Random, market: ModuleType, sellers: list[Seller], ref: str, occurred: datetime
 ) -> dict[str, Any] | None:
     """An order from ``market``'s seller to a business of another market, or to a consumer abroad."""
-    from mandat.demo.orders import _total
-    from mandat.domain.refusals import EventRefused
-
     others = [m for m in markets() if m is not market]
     to_business = rng.random() < 0.6 and others
     if to_business:
@@ -193,7 +161,22 @@ def _cross_border(
         buyer = copy.deepcopy(rng.choice(ABROAD_CONSUMERS))
     lines = copy.deepcopy(rng.sample(market.PRODUCTS, k=rng.randint(1, min(3, len(market.PRODUCTS)))))
     currency = {"PL": "PLN", "GB": "GBP"}.get(sellers[0].address.country, "EUR")
-    event: dict[str, Any] = {
+    event = _paid(ref, occurred, currency, buyer, lines, not to_business, rng.choice(["card", "transfer"]))
+    event["delivery"]["date"] = (occurred + timedelta(days=3)).date().isoformat()
+    return _with_seller(event, rng.sample(sellers, k=len(sellers)))
+
+
+def _paid(
+    ref: str,
+    occurred: datetime,
+    currency: str,
+    buyer: dict[str, Any],
+    lines: list[dict[str, Any]],
+    include_vat: bool,
+    method: str,
+) -> dict[str, Any]:
+    """An ``order.paid`` event without its seller and amount (see :func:`_with_seller`)."""
+    return {
         "type": "order.paid",
         "event_id": f"evt-{ref}",
         "marketplace_id": "bricomarket",
@@ -201,7 +184,7 @@ def _cross_border(
         "seller_id": "",
         "occurred_at": occurred.isoformat(),
         "currency": currency,
-        "prices_include_vat": not to_business,
+        "prices_include_vat": include_vat,
         "buyer": buyer,
         "lines": lines,
         "payment": {
@@ -211,11 +194,18 @@ def _cross_border(
             "currency": currency,
             "status": "captured",
             "captured_at": (occurred + timedelta(minutes=1)).isoformat(),
-            "method": rng.choice(["card", "transfer"]),
+            "method": method,
         },
-        "delivery": {"date": (occurred + timedelta(days=3)).date().isoformat()},
+        "delivery": {"date": occurred.date().isoformat()},
     }
-    for seller in rng.sample(sellers, k=len(sellers)):
+
+
+def _with_seller(event: dict[str, Any], candidates: list[Seller]) -> dict[str, Any] | None:
+    """``event`` for the first candidate whose rules issue it, paid its total; None when none does."""
+    from mandat.demo.orders import _total
+    from mandat.domain.refusals import EventRefused
+
+    for seller in candidates:
         event["seller_id"] = seller.id
         try:
             event["payment"]["amount"] = str(_total(event, seller))
