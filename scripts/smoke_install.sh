@@ -99,6 +99,13 @@ step "mandat demo --orders 60"
 mandat demo --orders 60 > "$scratch/demo.out"
 grep -q "documents this run" "$scratch/demo.out"
 
+step "mandat rates import / list (the packaged NBP demo table, stdlib XML/JSON readers)"
+nbp="$("$py" -c 'from mandat.demo.markets import rate_files; print([f for f in rate_files() if "nbp" in f.name][0])')"
+mandat rates import "$nbp" > "$scratch/rates.out"
+grep -q "0 conflicts" "$scratch/rates.out"
+mandat rates list --source NBP --currency EUR --json > "$scratch/rates.json"
+grep -q '"PLN"' "$scratch/rates.json"
+
 step "mandat serve: /health, POST /v1/events, the PDF"
 token="$(mandat keys create --role operator --name smoke | tail -1)"
 port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
