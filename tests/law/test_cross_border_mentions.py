@@ -138,7 +138,6 @@ def test_every_pack_language_and_code_is_either_expected_or_deliberately_absent(
 @pytest.mark.parametrize(("country", "language", "code"), sorted(EXPECTED))
 def test_the_text_exists_formats_and_says_what_the_law_asks(country: str, language: str, code: str) -> None:
     pack = jurisdiction(country)
-    assert pack.has_mention(code, DAY, language)
     values = {"vat": VAT} if code in VAT_CODES else {}
     text = pack.mention(code, DAY, language, **values).text
     for word in EXPECTED[(country, language, code)]:

@@ -24,7 +24,6 @@ from mandat.domain.parties import Mandate
 from mandat.domain.refusals import Rejected
 from mandat.rules.draft import draft_invoice
 from tests.factories import DE_COMPANY, FR_COMPANY, MARKETPLACE, NOW, TODAY, order, seller
-from tests.law.test_cross_border import add_texts
 
 D = Decimal
 
@@ -294,10 +293,9 @@ def test_eu_business_buyer_with_goods_delivered_in_france_pays_french_vat() -> N
     assert [(b.category, b.rate) for b in doc.vat_breakdown] == [("S", D("5.5"))]
 
 
-def test_services_to_an_eu_business_are_reverse_charged_not_exempt_goods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # B2B services: place of supply at the buyer (CGI 259), reverse charge (CGI 283-2): category AE, never K.
+def test_services_to_an_eu_business_are_reverse_charged_not_exempt_goods() -> None:
+    # B2B services: supplied at the buyer (CGI 259), reverse-charged there (Directive art. 196): AE, never K.
     # 3 x 12.00 = 36.00, no VAT invoiced.
-    add_texts(monkeypatch, "FR")
     d = draft(order(buyer=DE_COMPANY, include_vat=False, lines=[line("standard", nature="service")]))
     assert figures(d) == (D("36.00"), D("0.00"), D("36.00"))
     assert [(b.category, b.exemption_code) for b in d.fields["vat_breakdown"]] == [("AE", "VATEX-EU-AE")]

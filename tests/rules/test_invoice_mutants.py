@@ -31,7 +31,6 @@ from mandat.domain.refusals import EventRefused, Rejected, Waiting
 from mandat.rules.draft import draft_invoice
 from mandat.rules.invoice import Decision, decide
 from tests.factories import DE_COMPANY, FR_COMPANY, HEAT_PUMP_LINES, MARKETPLACE, NOW, TODAY, order, seller
-from tests.law.test_cross_border import add_texts
 
 D = Decimal
 CH_CONSUMER = {
@@ -429,22 +428,23 @@ def test_an_eu_business_with_goods_leaving_the_eu_is_an_export() -> None:
     assert "seller_vat" not in codes(d)
 
 
-def test_services_to_an_eu_business_are_reverse_charged(monkeypatch: pytest.MonkeyPatch) -> None:
-    # CGI art. 259 (Directive art. 44): taxed in Germany; CGI 283-2 (art. 196): the buyer pays, category AE.
-    add_texts(monkeypatch, "FR")
+def test_services_to_an_eu_business_are_reverse_charged() -> None:
+    # CGI art. 259-1° (Directive art. 44): taxed in Germany, where the buyer pays (art. 196): category AE.
     d = decided(order(buyer=DE_COMPANY, include_vat=False, lines=[line("standard", nature="service")]))
     assert d.trace[:2] == [
         "services to DE136695976, a business established in DE: supplied there (Directive art. 44), reverse "
-        "charge (CGI art. 259, 283-2; Directive 2006/112/EC art. 196), category AE, VATEX-EU-AE",
+        "charge (CGI art. 259-1°; Directive 2006/112/EC art. 196), category AE, VATEX-EU-AE",
         "no VIES check recorded for DE136695976 (Implementing Regulation 282/2011 art. 18(1)(a))",
     ]
     assert [(t.category, t.rate) for t in d.lines] == [("AE", D("0.00"))]
-    assert d.exemptions["AE"][1] == "VATEX-EU-AE"
+    assert d.exemptions["AE"] == (
+        "Autoliquidation : TVA due par le preneur (art. 259-1° du CGI ; art. 44 et 196 de la directive 2006/112/CE)",
+        "VATEX-EU-AE",
+    )
     assert codes(d)[:2] == ["seller_vat", "buyer_vat"]
 
 
-def test_services_to_an_eu_business_with_an_address_elsewhere_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    add_texts(monkeypatch, "FR")
+def test_services_to_an_eu_business_with_an_address_elsewhere_are_refused() -> None:
     buyer = {**DE_COMPANY, "address": CH_CONSUMER["address"]}
     e = refused(bad(buyer=buyer, include_vat=False, lines=[line("standard", nature="service")]))
     assert (e.code, e.reason) == (

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
-from mandat.countries.base import Dated, Mention, NotInForce, at
+from mandat.countries.base import Dated, Mention, at
 from mandat.domain.calculation import TaxedLine
 from mandat.domain.documents import PartyId, VatCategory
 from mandat.domain.drafts import DEFAULT_NUMBER_SYNTAX, NumberSyntax
@@ -28,10 +28,6 @@ from mandat.domain.events import Line, OrderPaid
 from mandat.domain.exchange import EUROZONE_ECB, RateRule
 from mandat.domain.parties import Seller
 from mandat.domain.refusals import Rejected
-
-# Keys every country may define (docs/countries.md §0.2); works keys are the pack's own.
-LADDER = ("standard", "intermediate", "reduced", "super_reduced", "parking", "zero")
-DOCUMENT_LANGUAGES = ("fr", "nl", "de", "es", "it", "pt", "pl", "en")
 
 # The language a buyer reads by default, by the country of the buyer's address (docs/countries.md §10.2).
 BUYER_LANGUAGE_BY_COUNTRY: dict[str, str] = {
@@ -161,12 +157,6 @@ class Jurisdiction:
                 "mention_text_missing", f"{self.code} has no text for mention {code!r} in {language!r} on {day}"
             )
         return Mention(code=m.code, text=m.text.format(**values), note_subject=m.note_subject)
-
-    def has_mention(self, code: str, day: date, language: str) -> bool:
-        try:
-            return code in at(self.mentions.get(language, ()), day, "mentions")
-        except NotInForce:
-            return False
 
     def mention_date(self, day: date) -> str:
         """A date inside a mention text (the page's own dates go through Babel in render/)."""

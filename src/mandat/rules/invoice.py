@@ -26,7 +26,7 @@ from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import Seller, valid_vat_id, vat_country
 from mandat.domain.refusals import Rejected, Waiting
 from mandat.rules.installation import country_name, without_works_keys
-from mandat.rules.place import check_dispatch, check_works_place, cross_border
+from mandat.rules.place import check_dispatch, cross_border
 from mandat.rules.territory import unhandled, vat_place
 from mandat.rules.wording import word
 
@@ -178,7 +178,6 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     else:
         domestic = True
         categories = [pack.line_rate(sale, ln, f"line {ln.sku}") for ln in event.lines]
-        check_works_place(pack.code, event)
         letters = ", ".join(sorted({cat for cat, _ in categories}))
         trace.append(
             f"domestic {pack.adjective} sale ({place.why}): {pack.adjective} VAT per line "

@@ -42,7 +42,7 @@ from mandat.rules.territory import Place, vat_place
 
 # The national provisions of each treatment, for the trace (the mention texts carry the printed ones).
 NATIONAL: dict[str, dict[str, str]] = {
-    "FR": {"K": "CGI art. 262 ter I", "G": "CGI art. 262 I", "AE": "CGI art. 259, 283-2"},
+    "FR": {"K": "CGI art. 262 ter I", "G": "CGI art. 262 I", "AE": "CGI art. 259-1°"},
     "BE": {"K": "Code TVA art. 39bis", "G": "Code TVA art. 39", "AE": "Code TVA art. 21 § 2, 51 § 2 1°"},
     "DE": {"K": "UStG §4 Nr. 1b, §6a", "G": "UStG §4 Nr. 1a, §6", "AE": "UStG §3a(2), §13b(1), (5)"},
     "ES": {"K": "LIVA art. 25", "G": "LIVA art. 21", "AE": "LIVA art. 69.Uno.1º, 84.Uno.2º.a"},
@@ -124,13 +124,6 @@ def works_site(home: str, event: OrderPaid, delivery: Place) -> Place:
     """Where the works' property is: ``works.property_address``, else the delivery address."""
     site = event.works.property_address if event.works is not None else None
     return delivery if site is None else vat_place(site, "the works' property", home)
-
-
-def check_works_place(home: str, event: OrderPaid) -> None:
-    """A domestic sale's works property must be at home (cross_border decided any other one first)."""
-    site = event.works.property_address if event.works is not None else None
-    if site is not None and vat_place(site, "the works' property", home).kind != "home":
-        raise works_abroad(site.country, "not a domestic sale")
 
 
 def _works(
