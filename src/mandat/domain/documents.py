@@ -159,6 +159,19 @@ class Exchange(Record):
     per_rate: list[TaxCurrencyAmount] = []
 
 
+class DeemedSupply(Record):
+    """The marketplace supplies the buyer in its own name (deemed supplier); the seller's supply to the
+    marketplace, recorded here (Directive 2006/112/EC art. 14a(2) with art. 136a: exempt; art. 14a(1):
+    an import; VATA 1994 s.5A: the UK's) with its value, net of VAT, in the document's currency."""
+
+    seller_id: str
+    seller_name: str
+    seller_country: str
+    case: Literal["eu_goods_in_eu", "eu_import", "uk_goods_in_uk", "uk_import"]
+    value: Decimal
+    basis: str
+
+
 class Document(Record):
     id: str
     kind: DocumentKind
@@ -202,8 +215,17 @@ class Document(Record):
     # channel: the PDF then says it is a copy, and "National e-invoices" builds the format from this record.
     legal_channel: str | None = None
     mention_language: str | None = None  # language of the legal mentions when it is not ``language``
+    # Whose series numbered it when not the seller's: "@<marketplace id>" for a deemed supplier's documents.
+    series_owner: str | None = None
+    # The country whose VAT the lines carry when it is not ``country`` (an OSS sale: the destination's),
+    # and the special scheme it is declared under.
+    taxed_in: str | None = None
+    scheme: Literal["oss", "ioss", "uk_omp"] | None = None
+    deemed_supply: DeemedSupply | None = None
 
-    LATER = frozenset({"exchange", "legal_channel", "mention_language"})
+    LATER = frozenset(
+        {"exchange", "legal_channel", "mention_language", "series_owner", "taxed_in", "scheme", "deemed_supply"}
+    )
 
     def body_hash(self) -> str:
         """sha256 of everything decided before the number was taken (the stamped fields excluded)."""

@@ -11,6 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,23 @@ DEFAULT_NUMBER_SYNTAX = NumberSyntax(r"[A-Za-z0-9+\-_/]{1,35}", "BR-FR-01/02 (35
 
 
 @dataclass(frozen=True)
+class Tally:
+    """An EU distance sale, counted toward the seller's EUR 10,000 threshold (Directive 2006/112/EC art.
+    59c) when its document is issued: ``amount`` net of VAT in ``currency`` (the seller country's).
+
+    ``limit`` is the condition the decision rests on: a sale taxed in the seller's country because the
+    count stays at or below the threshold is issued only if the store's count plus ``amount`` is still at
+    most ``limit``; otherwise another document moved the count since the draft and it is decided again.
+    None: taxed at destination, counted without condition.
+    """
+
+    year: int
+    amount: Decimal
+    currency: str
+    limit: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Draft:
     kind: str
     seller_id: str
@@ -44,6 +62,14 @@ class Draft:
     # The seller country's number syntax, checked again when the number is taken (a {seq} without
     # padding grows): a regex and the rule it states, from the country pack.
     number_syntax: NumberSyntax = DEFAULT_NUMBER_SYNTAX
+    # Whose series numbers it: the seller (empty) or "@<marketplace id>" (the marketplace's own documents
+    # as deemed supplier). The document still belongs to the seller's order (seller_id).
+    series_owner: str = ""
+    tally: Tally | None = None
+
+    @property
+    def owner(self) -> str:
+        return self.series_owner or self.seller_id
 
     def number_for(self, seq: int) -> str:
         return format_number(self.series_format, self.seller_code, seq, self.number_syntax)

@@ -267,6 +267,12 @@ class Line(Model):
         default=None,
         description="PL: goods or services of annex 15 to the VAT act (split payment above PLN 15,000 gross)",
     )
+    destination_tax_category: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{1,39}$")] | None = Field(
+        default=None,
+        description="for a sale taxed in another country than the seller's (OSS distance sale, works abroad under "
+        "a local registration, the marketplace as deemed supplier): the key of that country's rate table; "
+        "without it the standard rate applies, and a line with a reduced tax_category is refused",
+    )
 
     @model_validator(mode="after")
     def _discount_fits(self) -> Line:
@@ -327,13 +333,27 @@ class Payment(Model):
     method: Literal["card", "transfer", "paypal", "wallet", "other"] = "card"
 
 
+class Consignment(Model):
+    """The intrinsic value of a consignment imported into the EU or the UK (Directive 2006/112/EC art.
+    14a(1) and Regulation 2015/2446 art. 1(48): the price of the goods, without transport and insurance
+    unless included in the price; VATA 1994 s.5A, Sch 1A): it decides who supplies the goods."""
+
+    value: Amount
+    currency: Currency = Field(description="EUR for a consignment into the EU, GBP for one into the UK")
+
+
 class Delivery(Model):
     date: Day
     address: Address | None = None
     dispatched_from: CountryCode | None = Field(
         default=None,
-        description="ISO country where the transport of the goods starts (default: the seller's country); "
-        "another one is refused for now",
+        description="ISO country where the transport of the goods starts (default: the seller's country): "
+        "a seller's stock in another country, the marketplace's warehouse",
+    )
+    consignment: Consignment | None = Field(
+        default=None,
+        description="goods dispatched from outside the buyer's VAT area (EU or UK): the consignment's intrinsic "
+        "value, needed to tell an import by the marketplace as deemed supplier from the seller's own",
     )
 
 

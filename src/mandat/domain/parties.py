@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -199,6 +200,55 @@ def series_of(fmt: str) -> str:
     return fmt.split("-", 1)[0] if "-" in fmt else fmt.split("{", 1)[0] or "F"
 
 
+def _vat_id(value: str) -> str:
+    value = clean_vat_id(value)
+    if not valid_vat_id(value):
+        raise ValueError(f"invalid VAT id {value!r}")
+    return value
+
+
+VatId = Annotated[str, AfterValidator(_vat_id)]
+
+
+class Registration(Frozen):
+    """A VAT registration of the seller in a country where it is not established (a stock held there,
+    works supplied there): the id it invoices those supplies under (Directive 2006/112/EC art. 214)."""
+
+    country: CountryCode
+    vat_id: VatId
+    since: date
+
+    @model_validator(mode="after")
+    def _prefix(self) -> Registration:
+        country = vat_country(self.vat_id)
+        if country == "XI":
+            country = "GB"
+        if country != self.country:
+            raise ValueError(f"VAT id {self.vat_id} is not an id of {self.country}")
+        return self
+
+
+class OneStopShop(Frozen):
+    """The seller's Union OSS registration (Directive 2006/112/EC art. 369a-369k): distance sales of goods
+    and services to consumers taxed in another member state are declared in ``country`` (the member state
+    of identification, where the seller is established), whose invoicing rules apply (art. 219a(2)(b))."""
+
+    country: CountryCode
+    since: date
+    # Art. 59c(2): the seller chose destination taxation below the EUR 10,000 threshold (binding two years).
+    destination_option: bool = False
+
+
+class DistanceSalesOpening(Frozen):
+    """What mandat cannot count itself: the seller's EU distance sales (goods dispatched to consumers in
+    other member states, and telecom/broadcasting/electronic services; Directive art. 59c(1)(c)), net of
+    VAT, in the currency of the seller's country, before mandat issued its documents."""
+
+    year: int = Field(ge=2021, le=2100)  # the calendar year ``current_year`` belongs to
+    previous_year: Decimal = Field(ge=0)  # the whole of year - 1
+    current_year: Decimal = Field(ge=0)  # from January 1 of ``year`` to the first document mandat issued
+
+
 class Seller(Frozen):
     """A marketplace seller in whose name documents are issued."""
 
@@ -230,6 +280,15 @@ class Seller(Frozen):
     mandate: Mandate | None = None
     invoice_series: Annotated[str, StringConstraints(max_length=40)] = "F-{code}-{seq:06}"
     credit_note_series: Annotated[str, StringConstraints(max_length=40)] = "A-{code}-{seq:06}"
+    # Cross-border (docs/countries.md §14): where the seller is established when it is not the address's
+    # country is not handled; registrations elsewhere, the OSS, the IOSS and the distance-sales totals are.
+    registrations: Annotated[list[Registration], Field(max_length=40)] = []
+    oss: OneStopShop | None = None
+    ioss_id: Annotated[str, StringConstraints(pattern=r"^IM[0-9]{10}$")] | None = None
+    distance_sales: DistanceSalesOpening | None = None
+
+    def registered_in(self, country: str) -> Registration | None:
+        return next((r for r in self.registrations if r.country == country), None)
 
     @field_validator("company_id", "tax_number")
     @classmethod
@@ -275,6 +334,18 @@ class Seller(Frozen):
             problem = numbering_problem(fmt, self.code)
             if problem:
                 raise ValueError(f"{name}: {problem}")
+        countries = [r.country for r in self.registrations]
+        if len(set(countries)) != len(countries):
+            raise ValueError("registrations: one registration per country")
+        if self.address.country in countries:
+            raise ValueError(
+                f"registrations: {self.address.country} is the seller's own country, its id is vat_id"
+            )
+        if self.oss is not None and self.oss.country != self.address.country:
+            raise ValueError(
+                f"oss.country {self.oss.country}: a seller established in {self.address.country} registers for "
+                "the Union OSS there (Directive 2006/112/EC art. 369a(2)); another member state is not handled"
+            )
         if series_of(self.invoice_series) == series_of(self.credit_note_series):
             raise ValueError(
                 "invoice_series and credit_note_series must number in different series (different prefixes): "
@@ -292,3 +363,22 @@ class Marketplace(Frozen):
     siren: str = "732829320"
     vat_id: str = "FR44732829320"
     website: ShortText = "bricomarket.example"
+    # As the supplier of its sellers' sales (deemed supplier, docs/countries.md §14): its own identity and
+    # series, one pair for the EU (OSS/IOSS, declared in its member state of identification) and one for
+    # the United Kingdom (VATA 1994 s.5A).
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,10}$")] = "BRICO"
+    legal_form: ShortText | None = "SAS"
+    share_capital: Decimal | None = Decimal("250000")
+    rcs_city: ShortText | None = "Lyon"
+    ioss_id: Annotated[str, StringConstraints(pattern=r"^IM[0-9]{10}$")] | None = "IM2500000178"
+    uk_vat_id: str | None = "GB980780684"
+    uk_company_id: Annotated[str, StringConstraints(max_length=40)] | None = "FC038125"
+    invoice_series: Annotated[str, StringConstraints(max_length=40)] = "MP-{seq:08}"
+    credit_note_series: Annotated[str, StringConstraints(max_length=40)] = "MPA-{seq:08}"
+    uk_invoice_series: Annotated[str, StringConstraints(max_length=40)] = "UK-{seq:08}"
+    uk_credit_note_series: Annotated[str, StringConstraints(max_length=40)] = "UKA-{seq:08}"
+
+    @property
+    def series_owner(self) -> str:
+        """Who owns its series in the store: no seller id starts with "@"."""
+        return "@" + self.id

@@ -6,7 +6,9 @@ slow-ish); ``finalize`` is what runs inside it, and it only stamps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,8 +65,24 @@ def no_rates(source: str, base: str, quote: str, latest_day: date) -> Rate | Non
     return None
 
 
+# The store's count of a seller's EU distance sales issued in a calendar year (``Tally``), in the
+# currency of the seller's country: ``store.repository.distance_sales_count``.
+CountLookup = Callable[[str, int], Decimal]
+
+
+def no_counts(seller_id: str, year: int) -> Decimal:
+    """The lookup of a caller without a store: nothing counted yet."""
+    del seller_id, year
+    return Decimal(0)
+
+
 def draft_invoice(
-    event: OrderPaid, seller: Seller, marketplace: Marketplace, today: date, rates: RateLookup = no_rates
+    event: OrderPaid,
+    seller: Seller,
+    marketplace: Marketplace,
+    today: date,
+    rates: RateLookup = no_rates,
+    counts: CountLookup = no_counts,
 ) -> Draft:
     """Run every check and decision; raise Rejected/Waiting with a reason, or return the draft.
 
