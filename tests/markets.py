@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from mandat.domain.calculation import compute
 from mandat.domain.credit import Credited
 from mandat.domain.documents import Document
+from mandat.domain.drafts import Draft
 from mandat.domain.events import OrderPaid, OrderRefunded
 from mandat.domain.exchange import Rate
 from mandat.domain.parties import Marketplace, Seller
@@ -26,8 +27,9 @@ from mandat.render.cii import build_cii
 from mandat.render.pdf.invoice import render_pdf
 from mandat.render.validate import validate
 from mandat.rules.credit_note import draft_credit_note
+from mandat.rules.deemed import deemed_case, marketplace_as_seller
 from mandat.rules.draft import draft_invoice, no_rates
-from mandat.rules.invoice import decide
+from mandat.rules.invoice import Route, decide, no_counts
 
 MARKETPLACE = Marketplace()
 TODAY = date(2026, 11, 20)
@@ -45,6 +47,8 @@ def paid(
     include_vat: bool = False,
     delivery: str = "2026-11-19",
     amount: str | None = None,
+    counts: Any = no_counts,
+    dispatch: dict[str, Any] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     """An ``order.paid`` event for ``seller``; the payment amount is the rules' total unless given."""
@@ -69,12 +73,17 @@ def paid(
             "captured_at": "2026-11-18T10:16:00+01:00",
             "method": "card",
         },
-        "delivery": {"date": delivery},
+        "delivery": {"date": delivery, **(dispatch or {})},  # dispatched_from, consignment
         **extra,
     }
     if amount is None:
         ev = OrderPaid.model_validate(event)
-        d = decide(ev, seller, TODAY)
+        deemed = deemed_case(ev, seller, MARKETPLACE)
+        route = Route(marketplace_as_seller(MARKETPLACE, deemed.uk), deemed) if deemed else None
+        d = decide(ev, seller, TODAY, route, counts)
+        net = compute(d.lines, ev.prices_include_vat, d.exemptions).totals.tax_exclusive
+        if d.at_origin and d.distance is not None and d.distance.current + net > d.distance.threshold:
+            d = decide(ev, seller, TODAY, route, counts, origin_amount=net)  # this sale crosses the threshold
         event["payment"]["amount"] = str(compute(d.lines, ev.prices_include_vat, d.exemptions).totals.tax_inclusive)
     return event
 
@@ -85,17 +94,27 @@ def _currency(seller: Seller) -> str:
     return jurisdiction(seller.address.country).currency
 
 
-def issue(event: dict[str, Any], seller: Seller, rates: Any = no_rates, day: date = TODAY) -> Document:
+def issue(
+    event: dict[str, Any], seller: Seller, rates: Any = no_rates, day: date = TODAY, counts: Any = no_counts
+) -> Document:
     """The invoice the rules issue for ``event`` (number 1 of the series, at NOW)."""
-    ev = OrderPaid.model_validate(event)
-    return draft_invoice(ev, seller, MARKETPLACE, day, rates).finalize(1, NOW, "0" * 64)
+    return drafted(event, seller, rates, day, counts).finalize(1, NOW, "0" * 64)
 
 
-def refused(event: dict[str, Any], seller: Seller, code: str, rates: Any = no_rates) -> EventRefused:
+def drafted(
+    event: dict[str, Any], seller: Seller, rates: Any = no_rates, day: date = TODAY, counts: Any = no_counts
+) -> Draft:
+    """The draft of ``event`` (its tally, series owner...), before a number."""
+    return draft_invoice(OrderPaid.model_validate(event), seller, MARKETPLACE, day, rates, counts)
+
+
+def refused(
+    event: dict[str, Any], seller: Seller, code: str, rates: Any = no_rates, counts: Any = no_counts
+) -> EventRefused:
     """The refusal (Rejected or Waiting) of ``event``, checked to carry ``code``."""
     ev = OrderPaid.model_validate(event)
     with pytest.raises(EventRefused) as exc:
-        draft_invoice(ev, seller, MARKETPLACE, TODAY, rates)
+        draft_invoice(ev, seller, MARKETPLACE, TODAY, rates, counts)
     assert exc.value.code == code, exc.value
     return exc.value
 

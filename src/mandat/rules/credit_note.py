@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mandat.countries.base import Mention as CountryMention
+from mandat.countries.registry import jurisdiction
 from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
 from mandat.domain.documents import (
     TYPE_CODES,
@@ -50,6 +51,7 @@ from mandat.domain.events import (
 from mandat.domain.exchange import Rate, exchange_for
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Rejected, Waiting
+from mandat.rules.deemed import marketplace_as_seller
 from mandat.rules.draft import issuer_snapshot, seller_snapshot, series_name
 from mandat.rules.invoice import check_mandate, rules_for_seller
 from mandat.rules.wording import word
@@ -132,9 +134,13 @@ def draft_credit_note(
     """Every check and the arithmetic; the draft and the invoice's credit state once it is issued."""
     if event.seller_id != seller.id or invoice.seller_id != seller.id:
         raise Rejected("seller_mismatch", f"event for seller {event.seller_id}, invoice of {invoice.seller_id}")
-    rules = rules_for_seller(seller)
-    format_number(seller.credit_note_series, seller.code, 1, rules.number_syntax)
-    check_mandate(seller, event)
+    # The invoice's rules and supplier: the marketplace's own for its deemed supplies (rules/deemed.py).
+    deemed = invoice.deemed_supply
+    supplier = marketplace_as_seller(marketplace, invoice.scheme == "uk_omp") if deemed else seller
+    rules = jurisdiction(invoice.country) if deemed else rules_for_seller(seller)
+    format_number(supplier.credit_note_series, supplier.code, 1, rules.number_syntax)
+    if deemed is None:
+        check_mandate(seller, event)
     payment = check_refund_payment(event.payment, invoice)
     request = credit_request(event, invoice, credited)
     try:
@@ -161,8 +167,13 @@ def draft_credit_note(
     refunded_on = payment.captured_at.astimezone(ZoneInfo(rules.timezone)).date()
     # The credit note speaks the invoice's languages: its mentions correct the invoice's.
     lang = invoice.mention_language or invoice.language
+    mandate = (
+        []
+        if deemed
+        else [rules.mention("mandate_credit", today, lang, issuer=marketplace.legal_name, seller=seller.legal_name)]
+    )
     mentions: list[Mention | CountryMention] = [
-        rules.mention("mandate_credit", today, lang, issuer=marketplace.legal_name, seller=seller.legal_name),
+        *mandate,
         rules.mention("corrects", today, lang, number=invoice.number, date=rules.mention_date(invoice.issue_date)),
         *[m for m in invoice.mentions if m.code not in REPLACED],
         rules.mention(
@@ -189,7 +200,7 @@ def draft_credit_note(
         "language": invoice.language,
         "country": invoice.country,
         "seller_id": seller.id,
-        "seller": seller_snapshot(seller, lang),
+        "seller": seller_snapshot(supplier, lang),
         "seller_insurance": invoice.seller_insurance,
         "buyer": invoice.buyer,
         "issuer": issuer_snapshot(marketplace),
@@ -220,19 +231,26 @@ def draft_credit_note(
         "legal_channel": rules.credit_note_channel(invoice.legal_channel, today),
         "mention_language": invoice.mention_language,
         "exchange": credit_exchange(invoice, plan.breakdown),
+        # A refund keeps the invoice's treatment: its country's VAT, its scheme, its supplier (the credit note
+        # does not lower the seller's distance-sales count: rules/distance.py).
+        "taxed_in": invoice.taxed_in,
+        "scheme": invoice.scheme,
+        "series_owner": invoice.series_owner,
+        "deemed_supply": None if deemed is None else deemed.model_copy(update={"value": plan.totals.tax_exclusive}),
     }
     draft = Draft(
         kind="credit_note",
         seller_id=seller.id,
-        series=series_name(seller.credit_note_series),
-        series_format=seller.credit_note_series,
-        seller_code=seller.code,
+        series=series_name(supplier.credit_note_series),
+        series_format=supplier.credit_note_series,
+        seller_code=supplier.code,
         idempotency_key=event.idempotency_key(),
         timezone=rules.timezone,
         fields=fields,
         order_key=event.order_key(),
         corrects_id=invoice.id,
         number_syntax=rules.number_syntax,
+        series_owner=invoice.series_owner or "",
     )
     return draft, plan.credited
 

@@ -6,7 +6,6 @@ slow-ish); ``finalize`` is what runs inside it, and it only stamps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,14 +13,26 @@ from zoneinfo import ZoneInfo
 
 from mandat.countries.base import Mention as CountryMention
 from mandat.countries.jurisdiction import Jurisdiction
+from mandat.countries.registry import jurisdiction
 from mandat.domain.calculation import compute
-from mandat.domain.documents import TYPE_CODES, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
-from mandat.domain.drafts import Draft, format_number
+from mandat.domain.documents import TYPE_CODES, DeemedSupply, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
+from mandat.domain.drafts import Draft, Tally, format_number
 from mandat.domain.events import OrderPaid
 from mandat.domain.exchange import Rate, RateLookup, event_rate, exchange_for, pick_rate
+from mandat.domain.money import q2
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Rejected
-from mandat.rules.invoice import check_mandate, check_payment_amount, check_payment_status, decide, rules_for_seller
+from mandat.rules.deemed import deemed_case, marketplace_as_seller
+from mandat.rules.invoice import (
+    CountLookup,
+    Route,
+    check_mandate,
+    check_payment_amount,
+    check_payment_status,
+    decide,
+    no_counts,
+    rules_for_seller,
+)
 from mandat.rules.wording import word
 
 
@@ -65,17 +76,6 @@ def no_rates(source: str, base: str, quote: str, latest_day: date) -> Rate | Non
     return None
 
 
-# The store's count of a seller's EU distance sales issued in a calendar year (``Tally``), in the
-# currency of the seller's country: ``store.repository.distance_sales_count``.
-CountLookup = Callable[[str, int], Decimal]
-
-
-def no_counts(seller_id: str, year: int) -> Decimal:
-    """The lookup of a caller without a store: nothing counted yet."""
-    del seller_id, year
-    return Decimal(0)
-
-
 def draft_invoice(
     event: OrderPaid,
     seller: Seller,
@@ -91,18 +91,47 @@ def draft_invoice(
     """
     if event.seller_id != seller.id:
         raise Rejected("seller_mismatch", f"event for seller {event.seller_id} given seller {seller.id}")
-    syntax = rules_for_seller(seller).number_syntax
-    format_number(seller.invoice_series, seller.code, 1, syntax)  # a bad series format is refused before issuing
-    check_mandate(seller, event)
+    deemed = deemed_case(event, seller, marketplace)
+    route = None
+    supplier = seller
+    if deemed is not None:
+        # The marketplace's own sale: no mandate is needed for it, its own series numbers it.
+        supplier = marketplace_as_seller(marketplace, deemed.uk)
+        route = Route(supplier, deemed)
+        syntax = jurisdiction(deemed.rules).number_syntax
+    else:
+        syntax = rules_for_seller(seller).number_syntax
+    format_number(supplier.invoice_series, supplier.code, 1, syntax)  # a bad series format is refused before issuing
+    if deemed is None:
+        check_mandate(seller, event)
     check_payment_status(event)
-    decision = decide(event, seller, today)
+    decision = decide(event, seller, today, route, counts)
     computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
-    check_payment_amount(event, computed.totals.tax_inclusive)
     rules = decision.rules
-    exchange = None
+    national: Rate | None = None
     if event.currency != rules.currency:
-        day = decision.exchange_day or event.delivery.date
-        exchange = exchange_for(computed.breakdown, national_rate(event, rules, rates, day), rules.currency)
+        national = national_rate(event, rules, rates, decision.exchange_day or event.delivery.date)
+    tally = None
+    if (count := decision.distance) is not None:
+        amount = _in_national(computed.totals.tax_exclusive, national)
+        if decision.at_origin and count.current + amount > count.threshold:
+            # This sale exceeds the threshold: it is already taxed at destination (rules/distance.py).
+            decision = decide(event, seller, today, route, counts, origin_amount=amount)
+            computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
+            amount = _in_national(computed.totals.tax_exclusive, national)
+        tally = Tally(
+            year=count.year,
+            amount=amount,
+            currency=count.currency,
+            limit=count.limit if decision.at_origin else None,
+        )
+        decision.trace.append(
+            f"counted toward the seller's EU distance sales of {tally.year}: {tally.currency} {amount} net"
+        )
+    check_payment_amount(event, computed.totals.tax_inclusive)
+    exchange = None
+    if national is not None:
+        exchange = exchange_for(computed.breakdown, national, rules.currency)
         decision.trace.append(
             f"VAT also stated in {rules.currency} at {exchange.rate} ({exchange.source} of {exchange.day}, "
             f"{rules.exchange_rule.legal_basis}; EN 16931 BT-6/BT-111)"
@@ -111,8 +140,13 @@ def draft_invoice(
     payment = event.payment
     assert payment.captured_at is not None
     paid_on = payment.captured_at.astimezone(ZoneInfo(rules.timezone)).date()
+    mandate = (
+        []
+        if deemed
+        else [rules.mention("mandate", today, lang, issuer=marketplace.legal_name, seller=seller.legal_name)]
+    )
     mentions = [
-        rules.mention("mandate", today, lang, issuer=marketplace.legal_name, seller=seller.legal_name),
+        *mandate,
         *decision.mentions,
         rules.mention(
             "paid",
@@ -136,8 +170,8 @@ def draft_invoice(
         "language": decision.language,
         "country": rules.code,
         "seller_id": seller.id,
-        "seller": seller_snapshot(seller, lang),
-        "seller_insurance": seller.insurance,
+        "seller": seller_snapshot(supplier, lang),
+        "seller_insurance": None if deemed else seller.insurance,
         "buyer": PartySnapshot(
             name=buyer.name,
             address=buyer.address,
@@ -173,19 +207,39 @@ def draft_invoice(
         "legal_channel": decision.legal_channel,
         "mention_language": lang if lang != decision.language else None,
         "exchange": exchange,
+        "taxed_in": decision.taxed_in,
+        "scheme": decision.scheme,
+        "series_owner": marketplace.series_owner if deemed else None,
+        "deemed_supply": None
+        if deemed is None
+        else DeemedSupply(
+            seller_id=seller.id,
+            seller_name=seller.legal_name,
+            seller_country=seller.address.country,
+            case=deemed.case,
+            value=computed.totals.tax_exclusive,
+            basis=deemed.basis,
+        ),
     }
     return Draft(
         kind="invoice",
         seller_id=seller.id,
-        series=series_name(seller.invoice_series),
-        series_format=seller.invoice_series,
-        seller_code=seller.code,
+        series=series_name(supplier.invoice_series),
+        series_format=supplier.invoice_series,
+        seller_code=supplier.code,
         idempotency_key=event.idempotency_key(),
         timezone=rules.timezone,
         fields=fields,
         order_key=event.order_key(),
         number_syntax=rules.number_syntax,
+        series_owner=marketplace.series_owner if deemed else "",
+        tally=tally,
     )
+
+
+def _in_national(amount: Decimal, rate: Rate | None) -> Decimal:
+    """A net amount in the currency the distance-sales count is kept in (the seller country's)."""
+    return amount if rate is None else q2(amount * rate.rate)
 
 
 def national_rate(event: OrderPaid, rules: Jurisdiction, rates: RateLookup, day: date) -> Rate:

@@ -10,7 +10,7 @@ cheaper than a wrong legal document.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,10 +25,22 @@ from mandat.domain.events import Line, OrderPaid, SaleEvent
 from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import Seller, valid_vat_id, vat_country
 from mandat.domain.refusals import Rejected, Waiting
+from mandat.rules.deemed import DeemedCase
+from mandat.rules.destination import destination_categories, destination_rules
+from mandat.rules.distance import Standing, check_oss, place_of_distance_sale, standing
 from mandat.rules.installation import country_name, without_works_keys
 from mandat.rules.place import check_dispatch, cross_border
 from mandat.rules.territory import unhandled, vat_place
 from mandat.rules.wording import word
+
+# The store's count of a seller's EU distance sales in a calendar year (store.repository).
+CountLookup = Callable[[str, int], Decimal]
+
+
+def no_counts(seller_id: str, year: int) -> Decimal:
+    """The lookup of a caller without a store: nothing counted yet."""
+    del seller_id, year
+    return Decimal(0)
 
 
 @dataclass
@@ -44,6 +56,19 @@ class Decision:
     legal_channel: str | None = None
     exchange_day: date | None = None  # the day of the rate restating the VAT (the tax point when None)
     trace: list[str] = field(default_factory=list)
+    taxed_in: str | None = None  # the country whose rates the lines carry, when not the rules'
+    scheme: str | None = None  # oss | ioss | uk_omp
+    distance: Standing | None = None  # an EU distance sale: the count it was decided on
+    at_origin: bool = False  # the distance sale stays under the threshold (its Tally has a limit)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who supplies, under whose rules: the seller under the mandate (the default), or the marketplace
+    in its own name as deemed supplier (``rules/deemed.py``)."""
+
+    supplier: Seller
+    deemed: DeemedCase | None = None
 
 
 def check_mandate(seller: Seller, event: SaleEvent) -> None:
@@ -84,16 +109,32 @@ def check_payment_amount(event: OrderPaid, total: Decimal) -> None:
         )
 
 
-def decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
-    """Choose VAT category and rate for every line, the exemption texts and the mentions."""
+def decide(
+    event: OrderPaid,
+    seller: Seller,
+    day: date,
+    route: Route | None = None,
+    counts: CountLookup = no_counts,
+    origin_amount: Decimal | None = None,
+) -> Decision:
+    """Choose VAT category and rate for every line, the exemption texts and the mentions.
+
+    ``counts`` gives the store's count of the seller's EU distance sales; ``origin_amount`` the net value of
+    a distance sale taxed at origin, in the seller country's currency, once computed (``rules.draft``
+    decides again with it: the sale that exceeds the threshold is taxed at destination).
+    """
     try:
-        return _decide(event, seller, day)
+        if route is not None and route.deemed is not None:
+            return _decide_deemed(event, seller, route.supplier, route.deemed, day)
+        return _decide(event, seller, day, counts, origin_amount)
     except NotInForce as exc:
         # A date outside every rate or mention table: the event is wrong (or too old), not the worker.
         raise Rejected("date_unsupported", str(exc)) from exc
 
 
-def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
+def _decide(
+    event: OrderPaid, seller: Seller, day: date, counts: CountLookup, origin_amount: Decimal | None
+) -> Decision:
     pack = rules_for_seller(seller)
     problems = pack.seller_problems(seller)
     if problems:
@@ -138,6 +179,11 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
     natures = {ln.nature for ln in event.lines}
     categories: list[tuple[VatCategory, Decimal]]  # every branch below sets it or refuses
     domestic = False
+    rate_pack = pack  # whose rates tax the lines: the destination's for an OSS sale
+    taxed_in: str | None = None
+    scheme: str | None = None
+    distance: Standing | None = None
+    at_origin = False
 
     if seller.vat_regime == "franchise":
         if place.kind != "home":
@@ -155,7 +201,52 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
             else f"seller under the {pack.adjective} small-enterprise exemption ({franchise.basis}): no VAT, "
             f"category E{', ' + franchise.vatex if franchise.vatex else ''}"
         )
-    elif (treatment := cross_border(pack.code, event, place, buyer_vat_country, pack.works_keys)) is not None:
+    elif (
+        treatment := cross_border(
+            pack.code, event, place, buyer_vat_country, pack.works_keys, oss=seller.oss is not None
+        )
+    ) is not None and (treatment.distance or treatment.works_oss):
+        # Taxed at the destination's rates, invoiced under the seller's rules (its OSS member state),
+        # unless a distance sale stays under the threshold: then a sale taxed at home.
+        trace += treatment.notes
+        if treatment.works_oss:
+            taxed_in = treatment.works_oss
+        else:
+            distance = standing(seller, pack.currency, event.delivery.date.year, counts)
+            verdict = place_of_distance_sale(distance, origin_amount, seller, deliver_to)
+            trace.append(verdict.note)
+            if verdict.destination:
+                check_oss(seller, deliver_to, verdict)
+                taxed_in = deliver_to
+            else:
+                at_origin = True
+        if taxed_in is not None:
+            oss = seller.oss
+            assert oss is not None  # cross_border and check_oss refuse without one
+            rate_pack = destination_rules(taxed_in, f"sale to a consumer in {taxed_in}")
+            scheme = "oss"
+            trace.append(
+                f"taxed in {taxed_in} at its rates ({'art. 47' if treatment.works_oss else 'art. 33'}), declared "
+                f"through the Union OSS in {oss.country} (Directive 2006/112/EC art. 369a ff.), invoiced under "
+                f"{pack.adjective} rules (art. 219a(2)(b))"
+            )
+            categories = destination_categories(rate_pack, sale)
+            works_rates = {ln.destination_tax_category for ln in event.lines} & set(rate_pack.works_keys)
+            if works_rates:
+                raise Rejected(
+                    "unsupported_case",
+                    f"works rate {', '.join(sorted(w for w in works_rates if w))} of {taxed_in} through the OSS: the "
+                    f"statements and mentions {taxed_in}'s law ties to it are not handled on an invoice under "
+                    f"{pack.adjective} rules; send destination_tax_category standard, or the seller registers there",
+                )
+            trace.append(
+                f"{rate_pack.adjective} rates in force on {sale.tax_point}: {rate_pack.rate_source(sale.tax_point)}"
+            )
+        else:
+            domestic = True
+            categories = [pack.line_rate(sale, ln, f"line {ln.sku}") for ln in event.lines]
+            trace.append(f"{pack.adjective} rates in force on {sale.tax_point}: {pack.rate_source(sale.tax_point)}")
+    elif treatment is not None:
         trace += treatment.notes
         if treatment.works_abroad:
             # The seller's works rate keys are about its own country: the pack must not see them.
@@ -184,45 +275,13 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
             f"(categor{'ies' if ', ' in letters else 'y'} {letters})"
         )
         trace.append(f"{pack.adjective} rates in force on {sale.tax_point}: {pack.rate_source(sale.tax_point)}")
-    if not domestic:
+    if not domestic and rate_pack is pack:
         table = pack.rate_table(event.delivery.date)
         for ln, (cat, rate) in zip(event.lines, categories, strict=True):
             explicit_rate_agrees(ln, table, rate, f"line {ln.sku}", f"category {cat}", event.delivery.date)
 
-    lines: list[TaxedLine] = []
-    product_amounts = [q2(ln.quantity * ln.unit_price) - ln.discount for ln in event.lines]
-    extra = [ZERO] * len(event.lines)
-    if event.discounts:
-        total_discount = sum((d.amount for d in event.discounts), ZERO)
-        try:
-            extra = spread_discount(product_amounts, total_discount)
-        except ValueError as exc:
-            raise Rejected("discount_invalid", str(exc)) from exc
-        trace.append(f"order discount {total_discount} spread over the lines pro rata to their amounts")
-    discount_word = word("discount", language)
-    for ln, (cat, rate), more in zip(event.lines, categories, extra, strict=True):
-        reasons = [event.discounts[0].reason or discount_word] if more and event.discounts else []
-        if ln.discount:
-            reasons.insert(0, discount_word)
-        lines.append(
-            TaxedLine(
-                sku=ln.sku,
-                description=ln.description,
-                quantity=ln.quantity,
-                unit=ln.unit,
-                unit_price=ln.unit_price,
-                discount=ln.discount + more,
-                discount_reason=", ".join(reasons) or None,
-                nature=ln.nature,
-                category=cat,
-                rate=rate,
-            )
-        )
-        if cat in ("S", "Z"):
-            trace.append(f"line {ln.sku}: {rate}% ({ln.tax_category or 'rate given by the event'})")
-
-    if event.shipping and event.shipping.amount > 0:
-        lines.append(shipping_line(event, lines, pack, event.delivery.date, trace, language))
+    keys = [ln.destination_tax_category or "standard" for ln in event.lines] if rate_pack is not pack else None
+    lines = taxed_lines(event, categories, rate_pack, trace, language, keys)
     if domestic:
         lines = pack.adjust_lines(sale, lines)
         if business:
@@ -254,6 +313,139 @@ def _decide(event: OrderPaid, seller: Seller, day: date) -> Decision:
         legal_channel=channel,
         exchange_day=pack.exchange_day(sale),
         trace=trace,
+        taxed_in=taxed_in,
+        scheme=scheme,
+        distance=distance,
+        at_origin=at_origin,
+    )
+
+
+def taxed_lines(
+    event: OrderPaid,
+    categories: list[tuple[VatCategory, Decimal]],
+    rate_pack: Jurisdiction,
+    trace: list[str],
+    language: str,
+    keys: list[str] | None = None,
+) -> list[TaxedLine]:
+    """The decided lines, the order's discounts spread over them, and the shipping line at their rate."""
+    lines: list[TaxedLine] = []
+    product_amounts = [q2(ln.quantity * ln.unit_price) - ln.discount for ln in event.lines]
+    extra = [ZERO] * len(event.lines)
+    if event.discounts:
+        total_discount = sum((d.amount for d in event.discounts), ZERO)
+        try:
+            extra = spread_discount(product_amounts, total_discount)
+        except ValueError as exc:
+            raise Rejected("discount_invalid", str(exc)) from exc
+        trace.append(f"order discount {total_discount} spread over the lines pro rata to their amounts")
+    discount_word = word("discount", language)
+    for ln, (cat, rate), more in zip(event.lines, categories, extra, strict=True):
+        reasons = [event.discounts[0].reason or discount_word] if more and event.discounts else []
+        if ln.discount:
+            reasons.insert(0, discount_word)
+        lines.append(
+            TaxedLine(
+                sku=ln.sku,
+                description=ln.description,
+                quantity=ln.quantity,
+                unit=ln.unit,
+                unit_price=ln.unit_price,
+                discount=ln.discount + more,
+                discount_reason=", ".join(reasons) or None,
+                nature=ln.nature,
+                category=cat,
+                rate=rate,
+            )
+        )
+        if cat in ("S", "Z"):
+            key = keys[len(lines) - 1] if keys is not None else ln.tax_category
+            trace.append(f"line {ln.sku}: {rate}% ({key or 'rate given by the event'})")
+
+    if event.shipping and event.shipping.amount > 0:
+        lines.append(shipping_line(event, lines, rate_pack, event.delivery.date, trace, language))
+    return lines
+
+
+# How the deemed supplier's legal basis is printed, in the mention's language.
+DEEMED_PRINTED: dict[str, dict[str, str]] = {
+    "fr": {
+        "eu_goods_in_eu": "art. 14 bis, paragraphe 2, de la directive 2006/112/CE",
+        "eu_import": "art. 14 bis, paragraphe 1, de la directive 2006/112/CE",
+    },
+    "en": {"uk_goods_in_uk": "VATA 1994 s.5A", "uk_import": "VATA 1994 s.5A"},
+}
+
+
+def _decide_deemed(event: OrderPaid, seller: Seller, supplier: Seller, case: DeemedCase, day: date) -> Decision:
+    """The marketplace's own sale: the destination's rates, the rules of its member state of identification
+    (or the UK's), its mention naming the seller; no mandate, no exemption."""
+    pack = jurisdiction(case.rules)
+    trace = [
+        f"{case.note}: the marketplace is the supplier ({case.basis}) and invoices in its own name, in its own "
+        f"series, under {pack.adjective} rules"
+        + ("" if case.uk else " (its member state of identification, Directive art. 219a(2)(b))")
+    ]
+    buyer = event.buyer
+    language = pack.document_language(buyer.language, buyer.address.country, None)
+    lang = pack.mention_language(supplier, language)
+    sale = Sale(
+        event=event,
+        seller=supplier,
+        day=day,
+        tax_point=event.delivery.date,
+        business=False,
+        buyer_vat_country=None,
+        language=language,
+        mention_language=lang,
+        trace=trace,
+    )
+    dest = destination_rules(case.taxed_in, case.note)
+    categories = destination_categories(dest, sale)
+    scheme = {"oss": "the Union OSS (art. 369b)", "ioss": "the import OSS (art. 369l ff.)"}.get(case.scheme)
+    trace.append(
+        f"taxed in {case.taxed_in} at its rates"
+        + (f", declared through {scheme}" if scheme else ", declared in the marketplace's UK VAT return")
+    )
+    trace.append(f"{dest.adjective} rates in force on {sale.tax_point}: {dest.rate_source(sale.tax_point)}")
+    keys = [ln.destination_tax_category or "standard" for ln in event.lines]
+    lines = taxed_lines(event, categories, dest, trace, language, keys)
+    printed = DEEMED_PRINTED.get(lang, {}).get(case.case)
+    if printed is None:
+        raise Rejected("mention_text_missing", f"no printed basis of {case.case} in {lang!r}")
+    mentions = [
+        pack.mention(
+            "deemed_supplier",
+            day,
+            lang,
+            issuer=supplier.legal_name,
+            seller=seller.legal_name,
+            country=country_name(case.seller_country, lang),
+            basis=printed,
+        )
+    ]
+    mentions += pack.invoice_mentions(sale, lines)
+    business_case = pack.business_case(sale)
+    channel = pack.legal_channel(sale, business_case)
+    if channel:
+        trace.append(f"the legal invoice is the e-invoice through {channel}: the PDF is a copy for information")
+    natures = {ln.nature for ln in event.lines}
+    operation = "M1" if len(natures) == 2 else ("S1" if natures == {"service"} else "B1")
+    trace.append(f"business case {business_case}, operation category {operation}")
+    return Decision(
+        rules=pack,
+        lines=lines,
+        exemptions={},
+        mentions=mentions,
+        operation_category=operation,
+        business_case=business_case,
+        language=language,
+        mention_language=lang,
+        legal_channel=channel,
+        exchange_day=pack.exchange_day(sale),
+        trace=trace,
+        taxed_in=case.taxed_in,
+        scheme=case.scheme,
     )
 
 

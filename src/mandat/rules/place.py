@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from mandat.domain.documents import VatCategory
 from mandat.domain.events import OrderPaid
@@ -83,6 +84,11 @@ class Treatment:
     vat_ids: bool = False  # both VAT ids printed (Directive art. 226(3), (4))
     notes: list[str] = field(default_factory=list)
     works_abroad: bool = False  # the seller's works rate keys do not apply (rules/installation.py)
+    # A distance sale of goods to a consumer in another member state: origin or destination VAT by the
+    # seller's count (rules/distance.py), decided by the caller, which knows the seller's registry.
+    distance: bool = False
+    # Works services for a consumer in this member state, declared through the seller's OSS (art. 47).
+    works_oss: str | None = None
 
     def of(self, nature: str) -> Exemption:
         found = self.goods if nature == "goods" else self.services
@@ -127,7 +133,12 @@ def works_site(home: str, event: OrderPaid, delivery: Place) -> Place:
 
 
 def _works(
-    home: str, event: OrderPaid, site: Place, buyer_vat_country: str | None, works_keys: Collection[str]
+    home: str,
+    event: OrderPaid,
+    site: Place,
+    buyer_vat_country: str | None,
+    works_keys: Collection[str],
+    oss: bool = False,
 ) -> Treatment:
     """Works on a property outside the seller's country: the local reverse charge, or Rejected."""
     to = site.country
@@ -149,6 +160,16 @@ def _works(
         raise works_abroad(to, f"outside the EU VAT area, under {rules} rules, not handled yet")
     natures = {ln.nature for ln in event.lines}
     buyer = event.buyer
+    if buyer.kind == "consumer" and natures == {"service"} and oss:
+        # Services connected with immovable property for a consumer: taxed where the property is (art. 47),
+        # which the Union OSS covers for a supplier not established there (art. 369a(1), 369b). Goods
+        # supplied and installed are not a distance sale (art. 36, outside art. 33): local registration.
+        out = Treatment(works_oss=to, works_abroad=True)
+        out.notes.append(
+            f"installation/works services on a property in {to} for a consumer ({DIRECTIVE_WORKS}): supplied "
+            f"there, at its rates"
+        )
+        return out
     row = local_reverse_charge(to, natures, buyer.kind == "business", buyer_vat_country, buyer.address.country)
     base = f"{row.article}; Directive 2006/112/EC art. 194"
     exemption = Exemption(
@@ -175,9 +196,17 @@ def _works(
 
 
 def cross_border(
-    home: str, event: OrderPaid, delivery: Place, buyer_vat_country: str | None, works_keys: Collection[str]
+    home: str,
+    event: OrderPaid,
+    delivery: Place,
+    buyer_vat_country: str | None,
+    works_keys: Collection[str],
+    oss: bool = False,
 ) -> Treatment | None:
-    """The treatment of a sale that is not domestic, None for a domestic one, or Rejected naming the rule."""
+    """The treatment of a sale that is not domestic, None for a domestic one, or Rejected naming the rule.
+
+    ``oss``: the seller is registered for the Union OSS (works services for consumers abroad).
+    """
     eu_seller = home in EU_COUNTRIES
     natures = {ln.nature for ln in event.lines}
     buyer = event.buyer
@@ -187,23 +216,34 @@ def cross_border(
         # Works are supplied where the property is (art. 47), goods installed where installed (art. 36):
         # decided before the pack's domestic works rules, which are about a property at home.
         site = works_site(home, event, delivery)
-        return None if site.kind == "home" else _works(home, event, site, buyer_vat_country, works_keys)
+        return None if site.kind == "home" else _works(home, event, site, buyer_vat_country, works_keys, oss)
     out = Treatment()
     at_home: dict[str, bool] = {}
     if "goods" in natures:
         at_home["goods"] = delivery.kind == "home"
         if not at_home["goods"]:
-            out.goods = _goods(home, event, delivery, buyer_vat_country, eu_business, out.notes)
+            goods = _goods(home, event, delivery, buyer_vat_country, eu_business, out.notes)
+            if goods is None:
+                if "service" in natures:
+                    raise Rejected(
+                        "unsupported_case",
+                        f"a distance sale of goods to a consumer in {delivery.country} with services on one invoice: "
+                        "the place of supply of services to consumers (Directive art. 45 and its exceptions) is not "
+                        "handled, split the order",
+                    )
+                out.distance = True
+                return out
+            out.goods = goods
     if "service" in natures:
         out.services = _services(home, event, delivery, buyer_vat_country, eu_business, out.notes)
         at_home["services"] = out.services is None
     if all(at_home.values()):
         return None
     if any(at_home.values()):
-        goods, services = ("", "not ") if at_home["goods"] else ("not ", "")
+        g, sv = ("", "not ") if at_home["goods"] else ("not ", "")
         raise Rejected(
             "unsupported_case",
-            f"the goods of this order are {goods}a domestic sale and its services are {services}({out.notes[-1]}): "
+            f"the goods of this order are {g}a domestic sale and its services are {sv}({out.notes[-1]}): "
             "one invoice cannot mix them, split the order",
         )
     categories = {e.category for e in (out.goods, out.services) if e is not None}
@@ -219,17 +259,17 @@ def cross_border(
 
 def _goods(
     home: str, event: OrderPaid, delivery: Place, buyer_vat_country: str | None, eu_business: bool, notes: list[str]
-) -> Exemption:
+) -> Exemption | None:
+    """The exemption of goods leaving the seller's country; None for a distance sale to a consumer in another
+    member state (origin or destination VAT: rules/distance.py)."""
     to = delivery.country
-    if home == "GB" and delivery.kind == "third" and to in EU_COUNTRIES and event.buyer.kind == "consumer":
-        # A seller established outside the EU selling goods to an EU consumer: for a consignment of up to
-        # EUR 150 the marketplace is the deemed supplier (Directive art. 14a(1), IOSS) and issues in its own
-        # name; above it the seller's export. The consignment's intrinsic value is not on the event yet.
+    if event.buyer.kind == "consumer" and delivery.kind == "third" and not _seller_exports(home, to, event):
+        # A consignment the marketplace supplies itself (deemed supplier, rules/deemed.py): not the seller's.
         raise Rejected(
             "unsupported_case",
-            f"goods of a seller established outside the EU (GB) for a consumer in {to}: up to EUR 150 the "
-            "marketplace is the deemed supplier (Directive 2006/112/EC art. 14a(1), IOSS art. 369l), above it "
-            "the seller's export; the consignment's intrinsic value is not known, so neither is decided yet",
+            f"goods for a consumer in {to}: up to {'GBP 135' if to == 'GB' else 'EUR 150'} the marketplace is the "
+            "supplier (VATA 1994 s.5A; Directive 2006/112/EC art. 14a(1)), above it the seller exports: the "
+            "consignment's intrinsic value must say which (delivery.consignment)",
         )
     if delivery.kind in ("third", "territory"):
         where = (
@@ -263,11 +303,21 @@ def _goods(
             "needs the buyer's VAT id of another member state); a distance sale taxed at destination "
             "(art. 33, OSS art. 369a) is not supported yet",
         )
-    raise Rejected(
-        "unsupported_case",
-        f"distance sale of goods to a consumer in {to} (Directive art. 33: destination VAT above the EUR 10,000 "
-        "threshold, OSS art. 369a) is not supported yet",
+    notes.append(
+        f"distance sale of goods to a consumer in {to}, dispatched by the seller (Directive 2006/112/EC art. 33, 59c)"
     )
+    return None
+
+
+def _seller_exports(home: str, to: str, event: OrderPaid) -> bool:
+    """Goods to a consumer in a third country are the seller's export, except a consignment into the EU (from
+    the UK) or into the UK (from the EU) at or below the deemed-supplier limit, or without a value."""
+    into_eu = home == "GB" and to in EU_COUNTRIES
+    if not (into_eu or to == "GB"):
+        return True
+    consignment = event.delivery.consignment
+    limit = (Decimal("150"), "EUR") if into_eu else (Decimal("135"), "GBP")
+    return consignment is not None and consignment.currency == limit[1] and consignment.value > limit[0]
 
 
 def _services(

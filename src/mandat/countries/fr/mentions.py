@@ -56,6 +56,11 @@ _MENTIONS_2025: MentionTable = {
             "Avoir émis par {issuer} au nom et pour le compte de {seller} (mandat de facturation).",
         ),
         Mention("franchise", "TVA non applicable, art. 293 B du CGI"),
+        Mention(
+            "deemed_supplier",
+            "{issuer} est réputé avoir acquis et livré lui-même ces biens, vendus par {seller} ({country}) "
+            "via son interface électronique ({basis}).",
+        ),
         Mention("intra_eu_goods", "Exonération de TVA, art. 262 ter I du CGI"),
         Mention("export", "Exonération de TVA, art. 262 I du CGI"),
         Mention(

@@ -39,6 +39,11 @@ _MENTIONS_2021: MentionTable = {
     for m in (
         Mention("mandate", "Invoice issued by {issuer} in the name and on behalf of {seller} (billing mandate)."),
         Mention(
+            "deemed_supplier",
+            "{issuer}, the operator of the online marketplace, is treated as the supplier of these goods, sold by "
+            "{seller} ({country}) through it ({basis}).",
+        ),
+        Mention(
             "mandate_credit",
             "Credit note issued by {issuer} in the name and on behalf of {seller} (billing mandate).",
         ),
