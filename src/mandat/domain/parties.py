@@ -338,9 +338,7 @@ class Seller(Frozen):
         if len(set(countries)) != len(countries):
             raise ValueError("registrations: one registration per country")
         if self.address.country in countries:
-            raise ValueError(
-                f"registrations: {self.address.country} is the seller's own country, its id is vat_id"
-            )
+            raise ValueError(f"registrations: {self.address.country} is the seller's own country, its id is vat_id")
         if self.oss is not None and self.oss.country != self.address.country:
             raise ValueError(
                 f"oss.country {self.oss.country}: a seller established in {self.address.country} registers for "
