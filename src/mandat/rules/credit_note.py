@@ -137,7 +137,13 @@ def draft_credit_note(
     # The invoice's rules and supplier: the marketplace's own for its deemed supplies (rules/deemed.py).
     deemed = invoice.deemed_supply
     supplier = marketplace_as_seller(marketplace, invoice.scheme == "uk_omp") if deemed else seller
-    rules = jurisdiction(invoice.country) if deemed else rules_for_seller(seller)
+    rules = rules_for_seller(seller)
+    if invoice.country != rules.code:
+        # Issued under another state's rules (deemed supplier, a supply where the seller is registered): the
+        # correction follows them, with the id the invoice was issued under.
+        rules = jurisdiction(invoice.country)
+        if deemed is None:
+            supplier = seller.model_copy(update={"vat_id": invoice.seller.vat_id})
     format_number(supplier.credit_note_series, supplier.code, 1, rules.number_syntax)
     if deemed is None:
         check_mandate(seller, event)

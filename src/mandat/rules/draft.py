@@ -136,6 +136,8 @@ def draft_invoice(
             f"VAT also stated in {rules.currency} at {exchange.rate} ({exchange.source} of {exchange.day}, "
             f"{rules.exchange_rule.legal_basis}; EN 16931 BT-6/BT-111)"
         )
+    if decision.seller_vat_id is not None:
+        supplier = seller.model_copy(update={"vat_id": decision.seller_vat_id})  # its id where it supplies
     lang = decision.mention_language
     payment = event.payment
     assert payment.captured_at is not None

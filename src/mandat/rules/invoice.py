@@ -26,10 +26,10 @@ from mandat.domain.money import ZERO, q2
 from mandat.domain.parties import Seller, valid_vat_id, vat_country
 from mandat.domain.refusals import Rejected, Waiting
 from mandat.rules.deemed import DeemedCase
-from mandat.rules.destination import destination_categories, destination_rules
+from mandat.rules.destination import destination_categories, destination_rules, rebased
 from mandat.rules.distance import Standing, check_oss, place_of_distance_sale, standing
 from mandat.rules.installation import country_name, without_works_keys
-from mandat.rules.place import check_dispatch, cross_border
+from mandat.rules.place import check_dispatch, cross_border, local_registration
 from mandat.rules.territory import unhandled, vat_place
 from mandat.rules.wording import word
 
@@ -60,6 +60,7 @@ class Decision:
     scheme: str | None = None  # oss | ioss | uk_omp
     distance: Standing | None = None  # an EU distance sale: the count it was decided on
     at_origin: bool = False  # the distance sale stays under the threshold (its Tally has a limit)
+    seller_vat_id: str | None = None  # the seller's VAT id of another state, for a supply there
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,16 @@ def _decide(
         raise unhandled(f"seller {seller.id}'s establishment", established.why)
     if established.kind != "home":
         raise Rejected("territory_unhandled", f"seller {seller.id} is established outside {pack.name}")
-    check_dispatch(pack.code, event)
+    local = local_registration(pack.code, event, seller)
+    if local is not None:
+        # A supply in another member state where the seller is registered: that state's rules (Directive
+        # art. 219a(1)), rates (its keys: destination_tax_category) and currency, the seller's id there.
+        trace.append(local.note)
+        pack = destination_rules(local.country, local.note)
+        event = rebased(event)
+        seller = seller.model_copy(update={"vat_id": local.vat_id})
+    else:
+        check_dispatch(pack.code, event)
     place = vat_place(event.delivery.address or buyer.address, "the delivery address", pack.code)
     deliver_to = place.country
     business = buyer.kind == "business"
@@ -185,6 +195,22 @@ def _decide(
     distance: Standing | None = None
     at_origin = False
 
+    if local is not None and place.kind == "home" and business:
+        raise Rejected(
+            "unsupported_case",
+            f"{local.note}: for a business in {pack.name}, the state's reverse charge of supplies by a supplier not "
+            "established there (Directive art. 194, e.g. CGI art. 283-1) decides who accounts for the VAT: not "
+            "handled for a sale from a stock there (UNSURE per state), refused rather than charged",
+        )
+    if local is not None and ((place.kind == "eu" and not business) or seller.vat_regime == "franchise"):
+        # From a stock abroad: a distance sale falls outside art. 59c (goods not dispatched from the member
+        # state of establishment) and goes through the OSS of the establishment; not handled yet.
+        raise Rejected(
+            "unsupported_case",
+            f"{local.note}: delivered to {deliver_to}"
+            + (" under a franchise regime" if seller.vat_regime == "franchise" else "")
+            + "; only a supply within that state is handled (Directive art. 219a(1)), split or ship from home",
+        )
     if seller.vat_regime == "franchise":
         if place.kind != "home":
             raise Rejected(
@@ -271,7 +297,7 @@ def _decide(
         categories = [pack.line_rate(sale, ln, f"line {ln.sku}") for ln in event.lines]
         letters = ", ".join(sorted({cat for cat, _ in categories}))
         trace.append(
-            f"domestic {pack.adjective} sale ({place.why}): {pack.adjective} VAT per line "
+            f"{'domestic' if local is None else 'local'} {pack.adjective} sale ({place.why if local is None else pack.name}): {pack.adjective} VAT per line "
             f"(categor{'ies' if ', ' in letters else 'y'} {letters})"
         )
         trace.append(f"{pack.adjective} rates in force on {sale.tax_point}: {pack.rate_source(sale.tax_point)}")
@@ -298,6 +324,11 @@ def _decide(
     # Where the law makes an e-invoice the invoice, the pack says for which sales (a clearance system
     # such as the SdI, KSeF or VERI*FACTU covers cross-border invoices too; Peppol in Belgium does not).
     channel = pack.legal_channel(sale, business_case)
+    if channel and local is not None and pack.code != "PT":
+        # SdI, KSeF, Peppol BE and VERI*FACTU exclude suppliers not established in the state; Portugal asks
+        # certified software of non-residents too (research §5.2 row 4). UNSURE for each: kept in the trace.
+        trace.append(f"{channel}: not for a supplier not established in {pack.name} (UNSURE): the PDF is the invoice")
+        channel = None
     if channel:
         trace.append(f"the legal invoice is the e-invoice through {channel}: the PDF is a copy for information")
     trace.append(f"business case {business_case}, operation category {operation}")
@@ -317,6 +348,7 @@ def _decide(
         scheme=scheme,
         distance=distance,
         at_origin=at_origin,
+        seller_vat_id=local.vat_id if local is not None else None,
     )
 
 

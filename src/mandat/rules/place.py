@@ -36,7 +36,7 @@ from decimal import Decimal
 
 from mandat.domain.documents import VatCategory
 from mandat.domain.events import OrderPaid
-from mandat.domain.parties import EU_COUNTRIES, vat_country
+from mandat.domain.parties import EU_COUNTRIES, Seller, vat_country
 from mandat.domain.refusals import Rejected
 from mandat.rules.installation import DIRECTIVE_WORKS, local_reverse_charge
 from mandat.rules.territory import Place, vat_place
@@ -110,6 +110,66 @@ def check_dispatch(home: str, event: OrderPaid) -> None:
             f"goods dispatched from {origin}: the place of supply is where the transport starts (Directive "
             "2006/112/EC art. 32); a seller's stock in another country is not handled yet",
         )
+
+
+@dataclass(frozen=True)
+class Local:
+    """A supply made in another member state where the seller holds a VAT registration."""
+
+    country: str
+    vat_id: str
+    note: str
+
+
+def local_registration(home: str, event: OrderPaid, seller: Seller) -> Local | None:
+    """The registration a supply uses when it takes place in another member state, or None (supplied from home).
+
+    * goods dispatched from another member state (a stock there): supplied where the transport starts
+      (Directive 2006/112/EC art. 32), invoiced under that state's rules with the seller's id there;
+    * works for a consumer on a property in another member state (art. 47; goods installed, art. 36), where
+      the seller is registered: the same. A business customer identified there keeps the local reverse
+      charge of ``rules/installation.py`` (registration does not make the supplier established there).
+
+    A dispatch from a state where the seller is not registered is refused by ``check_dispatch``.
+    """
+    if home not in EU_COUNTRIES:
+        return None
+    origin = event.delivery.dispatched_from
+    if origin is not None and SAME_AREA.get(origin, origin) != home and any(ln.nature == "goods" for ln in event.lines):
+        reg = seller.registered_in(SAME_AREA.get(origin, origin))
+        if reg is None or reg.country not in EU_COUNTRIES:
+            return None  # check_dispatch refuses it, naming art. 32
+        return Local(
+            reg.country,
+            reg.vat_id,
+            f"goods dispatched from {origin}, where seller {seller.id} is registered for VAT as {reg.vat_id} (since "
+            f"{reg.since}): supplied there (Directive 2006/112/EC art. 32), under its rules (art. 219a(1))",
+        )
+    if event.buyer.kind == "consumer" and event.works is not None and event.works.property_address is not None:
+        country = event.works.property_address.country
+    elif event.buyer.kind == "consumer" and is_works(event, ()):
+        country = (event.delivery.address or event.buyer.address).country
+    else:
+        return None
+    reg = seller.registered_in(country)
+    if country == home or reg is None or country not in EU_COUNTRIES:
+        return None
+    site = vat_place(
+        event.works.property_address
+        if event.works and event.works.property_address
+        else (event.delivery.address or event.buyer.address),
+        "the works' property",
+        country,
+    )
+    if site.kind != "home":
+        return None  # a territory: refused by the works rules
+    return Local(
+        country,
+        reg.vat_id,
+        f"installation/works on a property in {country} for a consumer ({DIRECTIVE_WORKS}): supplied there; "
+        f"seller {seller.id} is registered for VAT there as {reg.vat_id} (since {reg.since}): under {country} rules "
+        "(art. 219a(1))",
+    )
 
 
 def is_works(event: OrderPaid, works_keys: Collection[str]) -> bool:
