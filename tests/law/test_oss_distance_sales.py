@@ -32,9 +32,10 @@ import pytest
 from mandat.demo.markets import be, de, es, it, pl, pt
 from mandat.domain.documents import Document
 from mandat.domain.drafts import Tally
+from mandat.domain.exchange import Rate
 from mandat.domain.parties import DistanceSalesOpening, OneStopShop, Seller
 from tests.factories import seller
-from tests.markets import NOW, credit, drafted, paid, refund, refused, schematron_errors, seller_from
+from tests.markets import NOW, credit, drafted, fixed_rates, paid, refund, refused, schematron_errors, seller_from
 
 D = Decimal
 ZERO = D("0.00")
@@ -446,3 +447,55 @@ def test_goods_to_a_business_of_another_member_state_are_k_whatever_the_count(ma
     assert doc.buyer.vat_id == buyer["vat_id"]
     note = full_credit(doc, s)
     assert [(b.category, b.exemption_code) for b in note.vat_breakdown] == [("K", "VATEX-EU-IC")]
+
+
+# --- the count in the seller country's currency, prices including VAT ---------------------------------------
+
+NBP = fixed_rates(Rate("NBP", "EUR", "PLN", D("4.2500"), date(2026, 11, 18), "223/A/NBP/2026"))
+
+
+def test_a_polish_sale_in_euros_counts_in_zloty_and_crosses() -> None:
+    # EUR 100.00 x 4.25 (NBP of 2026-11-18, the day before the tax point) = PLN 425.00; 41,600.00 + 425.00 =
+    # 42,025.00 > 42,000.00: German VAT 19 % on EUR 100.00 = 19.00 -> 119.00 (the EUR figures alone, 41,700.00,
+    # would have stayed under the threshold).
+    s = with_count(PL_SELLER, "30000", "41600")
+    event = paid(s, DE_CONSUMER, [item("1", "100.00")], currency="EUR", amount="119.00")
+    d = drafted(event, s, NBP)
+    doc = d.finalize(1, NOW, "0" * 64)
+    assert schematron_errors(doc) == []
+    assert figures(doc) == (D("100.00"), D("19.00"), D("119.00"))
+    assert where(doc) == ("PL", "DE", "oss")
+    assert d.tally == Tally(year=2026, amount=D("425.00"), currency="PLN", limit=None)
+
+
+def test_a_polish_sale_in_euros_below_pln_42000_stays_polish() -> None:
+    # 41,500.00 + 425.00 = 41,925.00 <= 42,000.00: Polish VAT 23 % on EUR 100.00 = 23.00 -> 123.00; limit 500.00.
+    s = with_count(PL_SELLER, "30000", "41500")
+    event = paid(s, DE_CONSUMER, [item("1", "100.00")], currency="EUR", amount="123.00")
+    d = drafted(event, s, NBP)
+    doc = d.finalize(1, NOW, "0" * 64)
+    assert schematron_errors(doc) == []
+    assert figures(doc) == (D("100.00"), D("23.00"), D("123.00"))
+    assert where(doc) == ("PL", None, None)
+    assert d.tally == Tally(year=2026, amount=D("425.00"), currency="PLN", limit=D("500.00"))
+
+
+def test_a_price_including_vat_crossing_is_taxed_at_destination_on_its_destination_net() -> None:
+    # 119.00 including VAT: at origin 119.00 / 1.20 = 99.17 net, 9,950.00 + 99.17 > 10,000.00: the sale is
+    # German, 119.00 / 1.19 = 100.00 net + 19.00 VAT; counted at 100.00.
+    s = with_count(FR_SELLER, "0", "9950")
+    event = paid(s, DE_CONSUMER, [item("1", "119.00")], include_vat=True, amount="119.00")
+    d = drafted(event, s)
+    doc = d.finalize(1, NOW, "0" * 64)
+    assert schematron_errors(doc) == []
+    assert figures(doc) == (D("100.00"), D("19.00"), D("119.00"))
+    assert where(doc) == ("FR", "DE", "oss")
+    assert d.tally == Tally(year=2026, amount=D("100.00"), currency="EUR", limit=None)
+
+
+def test_goods_and_services_in_one_distance_sale_are_refused() -> None:
+    # Services to consumers abroad follow art. 45 and its exceptions: split the order.
+    s = with_count(FR_SELLER, "0", "0")
+    lines = [item("1", "50.00"), {**item("1", "30.00"), "sku": "ABJ-2", "nature": "service"}]
+    e = refused(paid(s, DE_CONSUMER, lines, amount="96.00"), s, "unsupported_case")
+    assert "split the order" in e.reason
