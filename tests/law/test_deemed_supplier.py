@@ -173,8 +173,20 @@ def test_american_goods_in_france_for_a_french_consumer() -> None:
     # French VAT 20 %: 4 x 12.50 = 50.00, VAT 10.00 -> 60.00.
     d, doc = sold(US_SELLER, FR_CONSUMER, [item("4", "12.50")], in_warehouse("FR"), "EUR")
     assert figures(doc) == (D("50.00"), D("10.00"), D("60.00"))
-    assert where(doc) == ("FR", "FR", "oss")
+    assert doc.country == "FR"
+    assert doc.taxed_in == "FR"
     assert_marketplace_eu(d, doc)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a deemed supply in the marketplace's own member state of identification is recorded scheme 'oss'; the "
+    "Union OSS declares VAT due in other member states (art. 369a ff.; OSS guide: supplies in the member state of "
+    "identification go to the domestic return)",
+)
+def test_american_goods_in_france_for_a_french_consumer_are_not_declared_through_the_oss() -> None:
+    _, doc = sold(US_SELLER, FR_CONSUMER, [item("4", "12.50")], in_warehouse("FR"), "EUR")
+    assert doc.scheme != "oss"
 
 
 def test_shipping_of_a_deemed_supply_is_taxed_at_the_destination_rate() -> None:
