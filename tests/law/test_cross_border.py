@@ -32,10 +32,10 @@ from pydantic import ValidationError
 from mandat.demo.markets import be, de, es, gb, it, pl, pt
 from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid
-from mandat.domain.parties import Seller
+from mandat.domain.parties import DistanceSalesOpening, Seller
 from mandat.rules.invoice import decide
 from tests.factories import FR_WORKS, HEAT_PUMP_LINES, order, seller
-from tests.markets import TODAY, credit, issue, paid, refund, refused, schematron_errors, seller_from
+from tests.markets import NOW, TODAY, credit, drafted, issue, paid, refund, refused, schematron_errors, seller_from
 
 D = Decimal
 ZERO = D("0.00")
@@ -182,10 +182,17 @@ def test_goods_for_a_french_business_delivered_in_italy_are_refused() -> None:
     assert "art. 41" in e.reason
 
 
-def test_a_distance_sale_to_a_consumer_stays_refused() -> None:
-    e = refused(paid(DE_SELLER, FR_CONSUMER, [line("1", "40.00")], amount="40.00"), DE_SELLER, "unsupported_case")
-    assert "art. 33" in e.reason
-    assert "not supported yet" in e.reason
+def test_a_distance_sale_to_a_consumer_is_decided_by_the_sellers_count() -> None:
+    # Directive art. 33, 59c: origin or destination by the seller's EU distance sales; without the registry's
+    # totals refused (tests/law/test_oss_distance_sales.py covers the thresholds).
+    e = refused(paid(DE_SELLER, FR_CONSUMER, [line("1", "40.00")], amount="40.00"), DE_SELLER, "distance_sales_unknown")
+    assert "art. 59c(1)(c)" in e.reason
+    # 2025: 500.00, 2026 so far: 0.00: German VAT at origin, 40.00 x 19 % = 7.60 -> 47.60.
+    opening = {"year": 2026, "previous_year": "500", "current_year": "0"}
+    below = DE_SELLER.model_copy(update={"distance_sales": DistanceSalesOpening.model_validate(opening)})
+    doc = valid(issue(paid(below, FR_CONSUMER, [line("1", "40.00")]), below))
+    assert figures(doc) == (D("40.00"), D("7.60"), D("47.60"))
+    assert breakdown(doc) == [("S", D("40.00"), D("7.60"), None)]
 
 
 # --- B2B services (art. 44, 196: AE) --------------------------------------------------------------
@@ -277,11 +284,21 @@ def test_polish_goods_to_an_american_consumer_are_an_export() -> None:
     credited(doc, PL_SELLER, "300.00")
 
 
-def test_uk_goods_to_a_french_consumer_wait_for_the_deemed_supplier_rules() -> None:
+def test_uk_goods_to_a_french_consumer_are_sold_by_the_marketplace_up_to_eur_150() -> None:
     # A seller established outside the EU: up to EUR 150 the marketplace is the deemed supplier (Directive
-    # art. 14a(1), IOSS); the consignment's value is not on the event, so neither side is decided.
-    e = refused(paid(GB_SELLER, FR_CONSUMER, [line("3", "12.00")], amount="36.00"), GB_SELLER, "unsupported_case")
+    # art. 14a(1), IOSS); without the consignment's value neither side is decided.
+    e = refused(
+        paid(GB_SELLER, FR_CONSUMER, [line("3", "12.00")], amount="36.00"), GB_SELLER, "consignment_value_missing"
+    )
     assert "14a(1)" in e.reason
+    # A consignment of EUR 36.00: the marketplace's own invoice, French VAT 36.00 x 20 % = 7.20 -> 43.20, IOSS,
+    # in its own series (tests/law/test_deemed_supplier.py covers the cases).
+    dispatch = {"consignment": {"value": "36.00", "currency": "EUR"}}
+    event = paid(GB_SELLER, FR_CONSUMER, [line("3", "12.00")], currency="EUR", dispatch=dispatch)
+    d = drafted(event, GB_SELLER)
+    doc = valid(d.finalize(1, NOW, "0" * 64))
+    assert figures(doc) == (D("36.00"), D("7.20"), D("43.20"))
+    assert (doc.taxed_in, doc.scheme, d.series, d.series_owner) == ("FR", "ioss", "MP", "@bricomarket")
 
 
 def test_uk_goods_to_a_french_business_are_a_zero_rated_export() -> None:

@@ -655,11 +655,26 @@ def test_order_in_chf_with_the_events_rate() -> None:
     assert doc.exchange.tax_total == D("7.28")
 
 
-def test_cross_border_sales_wait_for_their_issue() -> None:
+def test_distance_sales_to_a_french_consumer_follow_the_sellers_count() -> None:
+    # Directive 2006/112/EC art. 33, 59c; UStG §3c. 3 x 12.00 = 36.00 net to Strasbourg.
     s = seller_from(RETAILER)
     strasbourg = {"line1": "3 rue Victor Hugo", "postcode": "67000", "city": "Strasbourg", "country": "FR"}
     french = {"kind": "consumer", "name": "Claire Martin", "address": strasbourg}
-    refused(bad(s, french, [line()]), s, "unsupported_case")  # distance sale (art. 33, OSS): not yet
+    refused(bad(s, french, [line()]), s, "distance_sales_unknown")  # no distance-sales totals in the registry
+    # 2025: 3,000.00, 2026 so far 2,000.00 + 36.00 <= 10,000.00: German VAT, 36.00 x 19 % = 6.84 -> 42.84.
+    below = seller_from({**RETAILER, "distance_sales": {"year": 2026, "previous_year": "3000", "current_year": "2000"}})
+    doc = valid(issue(paid(below, french, [line()]), below))
+    assert figures(doc) == (D("36.00"), D("6.84"), D("42.84"))
+    assert (doc.taxed_in, doc.scheme) == (None, None)
+    # 2025: 12,000.00 > 10,000.00: French VAT through the OSS, 36.00 x 20 % = 7.20 -> 43.20, under German rules.
+    oss = {"country": "DE", "since": "2021-07-01"}
+    above = seller_from(
+        {**RETAILER, "oss": oss, "distance_sales": {"year": 2026, "previous_year": "12000", "current_year": "0"}}
+    )
+    doc = valid(issue(paid(above, french, [line()]), above))
+    assert figures(doc) == (D("36.00"), D("7.20"), D("43.20"))
+    assert [(b.category, b.rate) for b in doc.vat_breakdown] == [("S", D("20"))]
+    assert (doc.country, doc.taxed_in, doc.scheme) == ("DE", "FR", "oss")
     # The intra-EU supply to a French business (K) is tested in tests/law/test_cross_border.py.
 
 

@@ -318,7 +318,8 @@ def test_goods_leaving_the_eu_vat_area_are_exports(buyer: Any, delivery: Any) ->
 @pytest.mark.parametrize(
     ("buyer", "delivery", "code"),
     [
-        (None, DE_ADDRESS, "unsupported_case"),  # distance sale to a German consumer: OSS, not supported
+        # A distance sale to a German consumer (Directive art. 33, 59c): no distance-sales totals, not decided.
+        (None, DE_ADDRESS, "distance_sales_unknown"),
         (
             None,
             {"line1": "1 cours Napoléon", "postcode": "20000", "city": "Ajaccio", "country": "FR"},

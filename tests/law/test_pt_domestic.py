@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import doctest
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from mandat.countries.pt import identity, mentions, rates, treatment
 from mandat.countries.registry import jurisdiction
 from mandat.demo.markets import pt as demo
 from mandat.domain.documents import Document
+from mandat.domain.parties import DistanceSalesOpening, OneStopShop
 from tests.markets import credit, issue, paid, pdf_text, refund, refused, schematron_errors, seller_from
 
 D = Decimal
@@ -140,9 +142,22 @@ def test_madeira_and_the_azores_are_refused() -> None:
     assert "Madeira or the Azores" in reason
 
 
-def test_cross_border_sales_wait_for_their_issue() -> None:
+def test_distance_sales_to_a_spanish_consumer_follow_the_sellers_count() -> None:
+    # Directive 2006/112/EC art. 33, 59c; RITI art. 10. 3 x 12.00 = 36.00 net to Madrid.
     madrid = {**CONSUMER, "address": {"line1": "Calle Mayor 1", "postcode": "28013", "city": "Madrid", "country": "ES"}}
-    refused(bad(RETAILER, madrid, [line()]), RETAILER, "unsupported_case")
+    refused(bad(RETAILER, madrid, [line()]), RETAILER, "distance_sales_unknown")  # no totals in the registry
+    # 2025: 1,500.00, 2026 so far: 800.00, + 36.00 <= 10,000.00: Portuguese VAT, 36.00 x 23 % = 8.28 -> 44.28.
+    opening = {"year": 2026, "previous_year": "1500", "current_year": "800"}
+    below = RETAILER.model_copy(update={"distance_sales": DistanceSalesOpening.model_validate(opening)})
+    doc = valid(issue(paid(below, madrid, [line()]), below))
+    assert figures(doc) == (D("36.00"), D("8.28"), D("44.28"))
+    assert doc.taxed_in is None
+    # The seller opted for destination taxation (art. 59c(2)): Spanish VAT, 36.00 x 21 % = 7.56 -> 43.56, OSS.
+    oss = OneStopShop(country="PT", since=date(2024, 1, 1), destination_option=True)
+    opted = below.model_copy(update={"oss": oss})
+    doc = valid(issue(paid(opted, madrid, [line()]), opted))
+    assert figures(doc) == (D("36.00"), D("7.56"), D("43.56"))
+    assert (doc.country, doc.taxed_in, doc.scheme) == ("PT", "ES", "oss")
 
 
 # --- works on housing: List I item 2.27 ------------------------------------------------------------

@@ -26,7 +26,7 @@ import pytest
 
 from mandat.domain.drafts import Draft
 from mandat.domain.events import OrderPaid
-from mandat.domain.parties import Address, Seller
+from mandat.domain.parties import Address, DistanceSalesOpening, Seller
 from mandat.domain.refusals import EventRefused, Rejected, Waiting
 from mandat.rules.draft import draft_invoice
 from mandat.rules.invoice import Decision, decide
@@ -470,12 +470,27 @@ def test_services_exported_are_refused_with_the_reason() -> None:
     )
 
 
-def test_distance_sales_are_refused_naming_the_buyer() -> None:
+def test_distance_sales_are_refused_naming_what_is_missing() -> None:
+    # Directive art. 59c(1): origin or destination by the seller's distance sales of 2025 and 2026; the registry
+    # has no totals for atelier-bois, so nothing is decided.
     e = refused(bad(buyer=DE_CONSUMER, lines=[line("standard")]))
     assert (e.code, e.reason) == (
-        "unsupported_case",
-        "distance sale of goods to a consumer in DE (Directive art. 33: destination VAT above the EUR 10,000 "
-        "threshold, OSS art. 369a) is not supported yet",
+        "distance_sales_unknown",
+        "seller atelier-bois: a distance sale to a consumer in another member state is taxed at origin or at "
+        "destination by the seller's EU distance sales of 2025 and 2026 (Directive 2006/112/EC art. 59c(1)(c)); "
+        "the registry has no distance_sales totals (previous year, current year before mandat): add them to the "
+        "seller",
+    )
+    # 2025 at EUR 10,000.01, above the threshold: destination VAT, declared through the OSS (art. 369a), which
+    # the seller does not have.
+    above = DistanceSalesOpening(year=2026, previous_year=D("10000.01"), current_year=D("0"))
+    e = refused(bad(buyer=DE_CONSUMER, lines=[line("standard")]), distance_sales=above)
+    assert (e.code, e.reason) == (
+        "oss_registration_missing",
+        "distance sale to a consumer in DE taxed there (EU distance sales of 2025: EUR 10,000.01, above the "
+        "EUR 10,000.00 threshold (Directive 2006/112/EC art. 59c(1)(c)); Directive 2006/112/EC art. 33): seller "
+        "atelier-bois has no Union OSS registration in the registry (art. 369a); a VAT registration in DE without "
+        "the OSS is not handled",
     )
     company = {k: v for k, v in DE_COMPANY.items() if k != "vat_id"}
     e = refused(bad(buyer=company, lines=[line("standard")]))

@@ -188,7 +188,7 @@ def test_energy_renovation_prints_client_certification_and_insurance() -> None:
                 fix_amount=False,
             ),
             {},
-            "unsupported_case",
+            "distance_sales_unknown",  # a distance sale (Directive art. 33, 59c), no distance-sales totals
         ),
         (
             order(buyer={**DE_COMPANY, "vat_id": "DE136695975"}, include_vat=False, fix_amount=False),

@@ -26,10 +26,11 @@ from typing import Any
 import pytest
 
 from mandat.domain.events import OrderPaid
+from mandat.domain.parties import DistanceSalesOpening
 from mandat.domain.refusals import Rejected
 from mandat.rules.draft import draft_invoice
 from mandat.rules.invoice import decide
-from tests.factories import DE_COMPANY, MARKETPLACE, TODAY, order, seller
+from tests.factories import DE_COMPANY, MARKETPLACE, TODAY, order, seller, total_of
 
 
 def consumer_at(country: str, postcode: str, city: str = "Ville") -> dict[str, Any]:
@@ -73,7 +74,19 @@ def test_monaco_is_inside_french_vat(country: str, postcode: str) -> None:
     [("CH", "1204"), ("GB", "SW1A 1AA"), ("US", "10001"), ("NO", "0150"), ("AD", "AD500"), ("JE", "JE2 3AB")],
 )
 def test_third_countries_are_exports(country: str, postcode: str) -> None:
-    assert decide_for(order(buyer=consumer_at(country, postcode))) == {("G", Decimal(0))}
+    event = order(buyer=consumer_at(country, postcode), fix_amount=False)
+    if country == "GB":
+        # Up to GBP 135 a consignment into the UK is the marketplace's own supply (VATA 1994 s.5A, Sch 1A):
+        # the seller exports only above it. A saw 1 x 240.00 (about GBP 209): the seller's export, G.
+        event["lines"] = [{**LINE, "unit_price": "240.00", "tax_category": "standard"}]
+        event["delivery"]["consignment"] = {"value": "209.00", "currency": "GBP"}
+    event["payment"]["amount"] = str(total_of(event))
+    assert decide_for(event) == {("G", Decimal(0))}
+
+
+def test_a_consignment_to_a_uk_consumer_needs_its_value() -> None:
+    # Without the intrinsic value the supplier is unknown (the seller's export, or the marketplace's s.5A sale).
+    assert refusal(paid_to(consumer_at("GB", "SW1A 1AA"))).code == "consignment_value_missing"
 
 
 @pytest.mark.parametrize(
@@ -151,7 +164,14 @@ def test_delivery_address_decides_not_billing_address() -> None:
 def test_mainland_france_and_the_eu_keep_their_treatment() -> None:
     assert decide_for(order(buyer=consumer_at("FR", "75011", "Paris"))) == {("S", Decimal("20")), ("S", Decimal("10"))}
     assert decide_for(order(buyer=DE_COMPANY, include_vat=False)) == {("K", Decimal(0))}
-    assert refusal(paid_to(consumer_at("DE", "10115", "Berlin"))).code == "unsupported_case"  # distance sale / OSS
+    # A distance sale to a German consumer (Directive art. 33, 59c): without the seller's distance-sales
+    # totals in the registry, neither origin nor destination is decided.
+    assert refusal(paid_to(consumer_at("DE", "10115", "Berlin"))).code == "distance_sales_unknown"
+    # Under the EUR 10,000 threshold (2025: 2,000.00; 2026 so far: 1,000.00, + 145.70 incl. VAT): French VAT at
+    # the French rates, as at home (art. 59c(1)). The prices include VAT: the payment stays 3 x 8.90 + 119.00.
+    below = DistanceSalesOpening(year=2026, previous_year=Decimal("2000"), current_year=Decimal("1000"))
+    event = order(buyer=consumer_at("DE", "10115", "Berlin"), fix_amount=False, payment={"amount": "145.70"})
+    assert decide_for(event, distance_sales=below) == {("S", Decimal("20")), ("S", Decimal("10"))}
 
 
 def test_a_seller_established_in_corsica_is_refused() -> None:
