@@ -178,15 +178,9 @@ def test_american_goods_in_france_for_a_french_consumer() -> None:
     assert_marketplace_eu(d, doc)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a deemed supply in the marketplace's own member state of identification is recorded scheme 'oss'; the "
-    "Union OSS declares VAT due in other member states (art. 369a ff.; OSS guide: supplies in the member state of "
-    "identification go to the domestic return)",
-)
 def test_american_goods_in_france_for_a_french_consumer_are_not_declared_through_the_oss() -> None:
     _, doc = sold(US_SELLER, FR_CONSUMER, [item("4", "12.50")], in_warehouse("FR"), "EUR")
-    assert doc.scheme != "oss"
+    assert doc.scheme is None  # its French VAT return, not the OSS
 
 
 def test_shipping_of_a_deemed_supply_is_taxed_at_the_destination_rate() -> None:

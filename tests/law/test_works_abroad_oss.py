@@ -133,11 +133,6 @@ def test_a_spanish_seller_works_in_belgium_within_the_simplified_invoice_limit()
     assert where(doc) == ("ES", "BE", "oss")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ES pack refuses buyer_tax_number_missing for a consumer invoice above 400 EUR although the supply is "
-    "located in Belgium: RD 1619/2012 art. 6.1.d 3º asks the recipient's NIF only for operations located in Spain",
-)
 def test_a_spanish_seller_works_in_belgium_above_400_eur_need_no_spanish_nif() -> None:
     # 500.00 at 21 % = 105.00 -> 605.00, supplied in Belgium (art. 47): no Spanish NIF of a Belgian consumer.
     doc = issued(es_oss(), be.CONSUMERS[0], [labour("500.00")])

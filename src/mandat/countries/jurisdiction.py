@@ -68,6 +68,8 @@ class Sale:
     language: str  # of the document (labels)
     mention_language: str  # of the legal mentions
     trace: list[str] = field(default_factory=list)
+    # The country whose VAT the sale carries when it is not this pack's (an OSS sale: the destination).
+    taxed_in: str | None = None
 
     @property
     def natures(self) -> set[str]:

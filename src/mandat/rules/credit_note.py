@@ -137,7 +137,7 @@ def draft_credit_note(
     # The invoice's rules and supplier: the marketplace's own for its deemed supplies (rules/deemed.py).
     deemed = invoice.deemed_supply
     supplier = marketplace_as_seller(marketplace, invoice.scheme == "uk_omp") if deemed else seller
-    rules = rules_for_seller(seller)
+    rules = jurisdiction(invoice.country) if deemed else rules_for_seller(seller)
     if invoice.country != rules.code:
         # Issued under another state's rules (deemed supplier, a supply where the seller is registered): the
         # correction follows them, with the id the invoice was issued under.

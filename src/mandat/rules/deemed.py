@@ -63,7 +63,7 @@ class DeemedCase:
     case: Case
     rules: str  # whose invoicing rules: the marketplace's member state of identification, or GB
     taxed_in: str  # the country whose VAT the sale carries
-    scheme: Literal["oss", "ioss", "uk_omp"]
+    scheme: Literal["oss", "ioss", "uk_omp"] | None
     note: str
     seller_country: str
 
@@ -112,7 +112,10 @@ def deemed_case(event: OrderPaid, seller: Seller, marketplace: Marketplace) -> D
         if case == "eu_import" and not marketplace.ioss_id:
             raise Rejected("ioss_registration_missing", f"{note}: the marketplace has no IOSS number configured")
         return _with_services(
-            event, DeemedCase(case, marketplace.address.country, to, _scheme(case), note, established)
+            event,
+            DeemedCase(
+                case, marketplace.address.country, to, _scheme(case, to, marketplace.address.country), note, established
+            ),
         )
     if to == "GB" and established != "GB":
         if address.country != "GB":
@@ -136,8 +139,13 @@ def deemed_case(event: OrderPaid, seller: Seller, marketplace: Marketplace) -> D
     return None
 
 
-def _scheme(case: Case) -> Literal["oss", "ioss"]:
-    return "ioss" if case == "eu_import" else "oss"
+def _scheme(case: Case, to: str, home: str) -> Literal["oss", "ioss"] | None:
+    """IOSS for imports; the Union OSS for goods in the EU, except in the marketplace's own member state,
+    whose VAT goes to its domestic return (the OSS declares the VAT of member states of consumption other
+    than the member state of identification, art. 369a, 369b; UNSURE: Explanatory Notes 2020 §4.2)."""
+    if case == "eu_import":
+        return "ioss"
+    return None if to == home else "oss"
 
 
 def _consignment(event: OrderPaid, currency: str, to: str, origin: str, limit: Decimal, basis: str) -> Decimal:

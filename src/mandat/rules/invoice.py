@@ -256,6 +256,7 @@ def _decide(
                 f"through the Union OSS in {oss.country} (Directive 2006/112/EC art. 369a ff.), invoiced under "
                 f"{pack.adjective} rules (art. 219a(2)(b))"
             )
+            sale = replace(sale, taxed_in=taxed_in)
             categories = destination_categories(rate_pack, sale)
             works_rates = {ln.destination_tax_category for ln in event.lines} & set(rate_pack.works_keys)
             if works_rates:
@@ -296,8 +297,10 @@ def _decide(
         domestic = True
         categories = [pack.line_rate(sale, ln, f"line {ln.sku}") for ln in event.lines]
         letters = ", ".join(sorted({cat for cat, _ in categories}))
+        where = place.why if local is None else pack.name
+        kind = "domestic" if local is None else "local"
         trace.append(
-            f"{'domestic' if local is None else 'local'} {pack.adjective} sale ({place.why if local is None else pack.name}): {pack.adjective} VAT per line "
+            f"{kind} {pack.adjective} sale ({where}): {pack.adjective} VAT per line "
             f"(categor{'ies' if ', ' in letters else 'y'} {letters})"
         )
         trace.append(f"{pack.adjective} rates in force on {sale.tax_point}: {pack.rate_source(sale.tax_point)}")
@@ -434,11 +437,12 @@ def _decide_deemed(event: OrderPaid, seller: Seller, supplier: Seller, case: Dee
     )
     dest = destination_rules(case.taxed_in, case.note)
     categories = destination_categories(dest, sale)
-    scheme = {"oss": "the Union OSS (art. 369b)", "ioss": "the import OSS (art. 369l ff.)"}.get(case.scheme)
-    trace.append(
-        f"taxed in {case.taxed_in} at its rates"
-        + (f", declared through {scheme}" if scheme else ", declared in the marketplace's UK VAT return")
-    )
+    declared = {
+        "oss": "declared through the Union OSS (art. 369b)",
+        "ioss": "declared through the import OSS (art. 369l ff.)",
+        "uk_omp": "declared in the marketplace's UK VAT return",
+    }.get(case.scheme or "", f"declared in the marketplace's {pack.adjective} VAT return (its own member state)")
+    trace.append(f"taxed in {case.taxed_in} at its rates, {declared}")
     trace.append(f"{dest.adjective} rates in force on {sale.tax_point}: {dest.rate_source(sale.tax_point)}")
     keys = [ln.destination_tax_category or "standard" for ln in event.lines]
     lines = taxed_lines(event, categories, dest, trace, language, keys)

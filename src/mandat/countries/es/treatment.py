@@ -248,6 +248,14 @@ def check_buyer(sale: Sale, lines: list[TaxedLine]) -> None:
     if nif is not None:
         trace.append(f"consumer NIF {nif} printed: full invoice (RD 1619/2012 art. 6.1.d 3º)")
         return
+    if sale.taxed_in not in (None, "ES"):
+        # The recipient's NIF is due for operations located in Spain (RD 1619/2012 art. 6.1.d 3º): a supply
+        # taxed in another member state through the OSS is not one, so a full invoice goes without it.
+        trace.append(
+            f"consumer without NIF: the supply is located in {sale.taxed_in}, not in Spain, so the NIF is not "
+            "required (RD 1619/2012 art. 6.1.d 3º)"
+        )
+        return
     total = compute(lines, event.prices_include_vat, {}).totals.tax_inclusive
     retail = all(ln.nature == "goods" for ln in event.lines)
     limit = SIMPLIFIED_RETAIL if retail else SIMPLIFIED_ANY
