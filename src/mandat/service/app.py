@@ -8,6 +8,7 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
@@ -72,9 +73,11 @@ def _wait_backoff(row: repo.InboxRow, code: str) -> timedelta:
 
     A refund waiting for its invoice is woken when the invoice is issued, one waiting for an earlier
     refund of its order when that one is decided: the backoff is the safety net. A payment not
-    captured yet, or a refund short of what remains, is a matter of hours: retry slowly.
+    captured yet, or a refund short of what remains, is a matter of hours: retry slowly. A sale whose
+    distance-sales count moved between its draft and its number (``distance_sales_moved``) only needs
+    deciding again on the new count: soon.
     """
-    soon = code in ("invoice_pending", "sibling_refund_pending")
+    soon = code in ("invoice_pending", "sibling_refund_pending", "distance_sales_moved")
     return backoff(row.attempts) * (1 if soon else 30)
 
 
@@ -142,6 +145,15 @@ class Mandat:
         read of its own costs nothing elsewhere."""
         with self.reader.connect() as conn:
             return rates_store.lookup(conn)(source, base, quote, latest_day)
+
+    def distance_count(self, seller_id: str, year: int) -> Decimal:
+        """The seller's EU distance sales counted in ``year`` (a CountLookup for ``draft_invoice``).
+
+        Read outside the numbering transaction, so it may be stale by the time the number is taken:
+        the draft's ``Tally.limit`` is checked again under the count's lock (``repo.issue_document``).
+        """
+        with self.reader.connect() as conn:
+            return repo.distance_sales_count(conn, seller_id, year)
 
     def save_sellers(self, sellers: Iterable[Seller]) -> tuple[int, int]:
         """Save sellers after their country's identity checks (all of them, or none: ValueError)."""
@@ -228,7 +240,8 @@ class Mandat:
                 raise Cancelled("order_cancelled", f"order cancelled by event {order.event_id} before its invoice")
             if seller is None:
                 raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
-            draft = draft_invoice(event, seller, self.marketplace, seller_today(seller, repo.utcnow()), self.rate)
+            today = seller_today(seller, repo.utcnow())
+            draft = draft_invoice(event, seller, self.marketplace, today, self.rate, counts=self.distance_count)
         except EventRefused as exc:
             return self._refused(row, exc)
         except Exception as exc:  # a bug or an outage: retried, then left for an operator
@@ -240,7 +253,10 @@ class Mandat:
                 status = "issued" if created or doc.event_id == row.event_id else "duplicate"
                 repo.set_inbox_outcome(conn, row_id, status, document_id=doc.id)
             return status
-        except Cancelled as exc:
+        except EventRefused as exc:
+            # Cancelled before its invoice; or the distance-sales count moved since the draft
+            # (Waiting distance_sales_moved: rolled back, no number taken, decided again soon on the
+            # new count), or is kept in another currency (Rejected).
             return self._refused(row, exc)
         except IntegrityError:
             # Another worker issued the same order concurrently (redelivery, re-send): its document
@@ -582,7 +598,8 @@ class Mandat:
                 if seller is None:
                     raise Rejected("seller_unknown", f"seller {event.seller_id} is not in the registry")
                 today = seller_today(seller, now)
-                prepared.append((row, draft_invoice(event, seller, self.marketplace, today, self.rate)))
+                draft = draft_invoice(event, seller, self.marketplace, today, self.rate, counts=self.distance_count)
+                prepared.append((row, draft))
             except EventRefused as exc:
                 self._refused(row, exc)
             except Exception:  # the one-by-one path retries, logs and counts attempts

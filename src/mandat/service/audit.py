@@ -7,6 +7,11 @@ files (rendering failed, or not done yet) is a problem too. Across the inbox:
 every issued event points to a document. Per invoice: its credit notes name it
 (number and date), never credit more than it holds, per line (quantity, net,
 gross) or per VAT rate, and agree with the orders ledger.
+
+A series is its owner's (``documents.series_owner``): a seller's own, or the marketplace's
+("@<id>"), in which it numbers the documents it issues in its own name as deemed supplier
+(Directive 2006/112/EC art. 14a) for all sellers' orders, as one continuous sequence (art. 226(2)).
+Continuity is checked per (owner, series).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from mandat.store.schema import documents, inbox
 
 @dataclass
 class SeriesAudit:
-    seller_id: str
+    seller_id: str  # the series' owner: a seller id, or "@<marketplace id>" for the marketplace's series
     series: str
     count: int = 0
     first: str | None = None
@@ -66,20 +71,28 @@ class AuditReport:
 
 
 def audit(engine: Engine, blobs: BlobStore, check_files: bool = True, seller_id: str | None = None) -> AuditReport:
-    """Audit every series (or one seller's), the inbox and the credits; read-only."""
+    """Audit every series (or one seller's), the inbox and the credits; read-only.
+
+    With ``seller_id`` only the seller's own series are audited: the marketplace's shared series holds
+    other sellers' documents too, so the seller's share of it has gaps by nature, and the whole of it
+    is not the seller's to see. It is audited whole by the audit without ``seller_id`` (the
+    marketplace's, the operator's). The seller's documents in it are still checked for their credit
+    notes and their inbox events.
+    """
     report = AuditReport(series=[])
     with engine.connect() as conn:
         heads = repo.series_heads(conn)
         render_errors = repo.render_failures(conn, seller_id)
+        rows = repo.document_rows(conn, owner=seller_id) if seller_id is not None else repo.document_rows(conn)
         current: SeriesAudit | None = None
         prev_seq = 0
         prev_hash = repo.GENESIS_HASH
         prev_time: datetime | None = None
-        for row in repo.document_rows(conn, seller_id):
-            if current is None or (current.seller_id, current.series) != (row.seller_id, row.series):
+        for row in rows:
+            if current is None or (current.seller_id, current.series) != (row.series_owner, row.series):
                 if current is not None:
                     _close(current, prev_seq, prev_hash, heads)
-                current = SeriesAudit(row.seller_id, row.series, first=row.number)
+                current = SeriesAudit(row.series_owner, row.series, first=row.number)
                 report.series.append(current)
                 prev_seq, prev_hash, prev_time = 0, repo.GENESIS_HASH, None
             current.count += 1

@@ -2,7 +2,12 @@
 
 The numbering transaction (``issue_document``) is the only place a number is
 taken. It is short: the draft was computed before, nothing slow happens inside,
-and the idempotency key and (seller, series, seq) are UNIQUE behind it.
+and the idempotency key (per seller) and (series owner, series, seq) are UNIQUE behind it.
+
+A series belongs to its owner (``Draft.owner``): the seller, or the marketplace ("@<id>") for the
+documents it issues in its own name as deemed supplier (Directive 2006/112/EC art. 14a), numbered in
+one continuous series across all sellers' orders. Everything else (orders ledger, idempotency key,
+credit notes, distance-sales count) stays the seller's.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from mandat.domain.documents import Document
-from mandat.domain.drafts import Draft
+from mandat.domain.drafts import Draft, Tally
 from mandat.domain.parties import Seller
-from mandat.domain.refusals import Cancelled
-from mandat.store.schema import documents, inbox, orders, outbox, sellers, series
+from mandat.domain.refusals import Cancelled, Rejected, Waiting
+from mandat.store.schema import distance_sales, documents, inbox, orders, outbox, sellers, series
 
 GENESIS_HASH = "0" * 64
 
@@ -384,7 +389,7 @@ def find_by_key(conn: Connection, key: str, seller_id: str | None = None) -> Doc
 def issue_document(
     conn: Connection, draft: Draft, now: datetime, render_after: timedelta = timedelta(0)
 ) -> tuple[Document, bool]:
-    """Take the next number of the seller's series and store the document; (document, created).
+    """Take the next number of the draft owner's series and store the document; (document, created).
 
     Runs inside the caller's transaction, which must do nothing slow after it but commit.
     On SQLite the transaction began with BEGIN IMMEDIATE, so it is the only writer. On
@@ -397,10 +402,14 @@ def issue_document(
     if existing is not None:
         return existing, False
     invoice = draft.kind == "invoice"
+    if draft.tally is not None:
+        # Before the series row, always: the distance-sales row is the first lock a numbering
+        # transaction takes, so two of them never wait for each other in opposite orders.
+        _count_distance_sale(conn, draft.seller_id, draft.tally)
     insert_ignore(
         conn,
         series,
-        {"seller_id": draft.seller_id, "series": draft.series, "last_seq": 0, "last_hash": GENESIS_HASH},
+        {"seller_id": draft.owner, "series": draft.series, "last_seq": 0, "last_hash": GENESIS_HASH},
         ["seller_id", "series"],
     )
     if conn.dialect.name == "postgresql":
@@ -410,6 +419,11 @@ def issue_document(
         if doc is None:  # a concurrent transaction committed this order first
             winner = find_by_key(conn, draft.idempotency_key, draft.seller_id)
             assert winner is not None
+            if draft.tally is not None:
+                # The winner counted this sale; the caller commits (it points the event at the winner).
+                _count_distance_sale(
+                    conn, draft.seller_id, dataclasses.replace(draft.tally, amount=-draft.tally.amount, limit=None)
+                )
             return winner, False
         return doc, True
     if invoice:
@@ -417,7 +431,7 @@ def issue_document(
         _refuse_if_cancelled(conn, draft.seller_id, draft.order_key)
     row = conn.execute(
         series.update()
-        .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
+        .where(series.c.seller_id == draft.owner, series.c.series == draft.series)
         .values(last_seq=series.c.last_seq + 1)
         .returning(series.c.last_seq, series.c.last_issued_at, series.c.last_hash)
     ).one()
@@ -434,13 +448,14 @@ def issue_document(
     doc = draft.finalize(seq=row.last_seq, issued_at=issued_at, prev_hash=row.last_hash)
     conn.execute(
         series.update()
-        .where(series.c.seller_id == draft.seller_id, series.c.series == draft.series)
+        .where(series.c.seller_id == draft.owner, series.c.series == draft.series)
         .values(last_issued_at=issued_at, last_hash=doc.hash)
     )
     conn.execute(
         documents.insert().values(
             id=doc.id,
             seller_id=doc.seller_id,
+            series_owner=draft.owner,
             series=doc.series,
             seq=doc.seq,
             number=doc.number,
@@ -484,6 +499,61 @@ def issue_document(
     return doc, True
 
 
+def distance_sales_count(conn: Connection, seller_id: str, year: int) -> Decimal:
+    """The seller's EU distance sales counted in ``year`` (art. 59c threshold), 0 when none yet."""
+    total = conn.execute(
+        sa.select(distance_sales.c.total).where(distance_sales.c.seller_id == seller_id, distance_sales.c.year == year)
+    ).scalar()
+    return Decimal(0) if total is None else Decimal(total)
+
+
+def _count_distance_sale(conn: Connection, seller_id: str, tally: Tally) -> None:
+    """Add a distance sale to the seller's count for its year, in the issuing transaction.
+
+    With a ``limit`` the draft decided "taxed in the seller's country" because the count stayed at or
+    below the threshold (Directive 2006/112/EC art. 59c); if another document moved the count since,
+    so that it no longer holds, the transaction must not issue: Waiting ``distance_sales_moved`` rolls
+    it back (no number taken) and the event is decided again on the new count. A count kept in another
+    currency than the draft's cannot be added to: Rejected ``distance_sales_currency``.
+
+    The row is read under its lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE makes this the
+    only writer) and the sum is done in Decimal, not in SQL: SQLite keeps NUMERIC as a binary float,
+    and a count sitting exactly on the limit must compare as equal, not one rounding error above.
+    """
+    now = utcnow()
+    insert_ignore(
+        conn,
+        distance_sales,
+        {"seller_id": seller_id, "year": tally.year, "currency": tally.currency, "total": 0, "updated_at": now},
+        ["seller_id", "year"],
+    )
+    row = conn.execute(
+        sa.select(distance_sales.c.currency, distance_sales.c.total)
+        .where(distance_sales.c.seller_id == seller_id, distance_sales.c.year == tally.year)
+        .with_for_update()
+    ).one()
+    if row.currency != tally.currency:
+        raise Rejected(
+            "distance_sales_currency",
+            f"the distance sales of {seller_id} in {tally.year} are counted in {row.currency}, "
+            f"this sale in {tally.currency}: they cannot be added up",
+        )
+    total = Decimal(row.total)
+    new = total + tally.amount
+    if tally.limit is not None and new > tally.limit:
+        raise Waiting(
+            "distance_sales_moved",
+            f"the distance sales of {seller_id} in {tally.year} reached {total} {tally.currency} since this "
+            f"sale was decided: with its {tally.amount} they come to {new}, above the {tally.limit} its "
+            "treatment assumed (Directive 2006/112/EC art. 59c); decided again",
+        )
+    conn.execute(
+        distance_sales.update()
+        .where(distance_sales.c.seller_id == seller_id, distance_sales.c.year == tally.year)
+        .values(total=new, updated_at=now)
+    )
+
+
 def _refuse_if_cancelled(conn: Connection, seller_id: str, key: str) -> None:
     order = get_order(conn, seller_id, key)
     if order is not None and order.state == "cancelled":
@@ -518,6 +588,13 @@ def issue_many(
     second draft for the same order in the batch, or not an invoice) is for ``issue_document``, one
     by one, after this transaction. One commit for the batch instead of one per document: on SQLite
     with synchronous=FULL each commit is an fsync.
+
+    Series are keyed by their owner (``Draft.owner``): drafts of several sellers numbered in the
+    marketplace's series follow one another in it. Distance sales (``Draft.tally``) are counted here
+    too, in Decimal, each seller's count read once: a draft whose limit no longer holds once the
+    batch's earlier sales are counted, or whose currency is not the count's, is left out before it
+    takes a number, and ``issue_document`` then raises its Waiting or Rejected one by one (the
+    service decides that event again).
     """
     assert conn.dialect.name == "sqlite", "PostgreSQL issues one statement per document"
     keys = [d.idempotency_key for d in drafts]
@@ -529,24 +606,43 @@ def issue_many(
     }
     closed = known_orders(conn, [(d.seller_id, d.order_key) for d in drafts])
     heads: dict[tuple[str, str], tuple[int, datetime | None, str]] = {}
+    # (seller, year) -> (currency of the stored count or None, count, count when read)
+    counts: dict[tuple[str, int], tuple[str | None, Decimal, Decimal]] = {}
     issued: dict[int, Document] = {}
     seen: set[tuple[str, str]] = set()
     for i, draft in enumerate(drafts):
         key = (draft.seller_id, draft.idempotency_key)
         if draft.kind != "invoice" or key in known_keys or key in seen or (draft.seller_id, draft.order_key) in closed:
             continue
+        if draft.tally is not None:
+            count_key = (draft.seller_id, draft.tally.year)
+            if count_key not in counts:
+                stored = conn.execute(
+                    sa.select(distance_sales.c.currency, distance_sales.c.total).where(
+                        distance_sales.c.seller_id == draft.seller_id, distance_sales.c.year == draft.tally.year
+                    )
+                ).first()
+                start = Decimal(0) if stored is None else Decimal(stored.total)
+                counts[count_key] = (None if stored is None else stored.currency, start, start)
+            currency, total, start = counts[count_key]
+            new = total + draft.tally.amount
+            if (currency or draft.tally.currency) != draft.tally.currency or (
+                draft.tally.limit is not None and new > draft.tally.limit
+            ):
+                continue
+            counts[count_key] = (draft.tally.currency, new, start)
         seen.add(key)
-        head_key = (draft.seller_id, draft.series)
+        head_key = (draft.owner, draft.series)
         if head_key not in heads:
             row = conn.execute(
                 sa.select(series.c.last_seq, series.c.last_issued_at, series.c.last_hash).where(
-                    series.c.seller_id == draft.seller_id, series.c.series == draft.series
+                    series.c.seller_id == draft.owner, series.c.series == draft.series
                 )
             ).first()
             if row is None:
                 conn.execute(
                     series.insert().values(
-                        seller_id=draft.seller_id, series=draft.series, last_seq=0, last_hash=GENESIS_HASH
+                        seller_id=draft.owner, series=draft.series, last_seq=0, last_hash=GENESIS_HASH
                     )
                 )
                 heads[head_key] = (0, None, GENESIS_HASH)
@@ -566,6 +662,7 @@ def issue_many(
             {
                 "id": doc.id,
                 "seller_id": doc.seller_id,
+                "series_owner": drafts[i].owner,
                 "series": doc.series,
                 "seq": doc.seq,
                 "number": doc.number,
@@ -581,7 +678,7 @@ def issue_many(
                 "render_status": "pending",
                 "corrects_id": None,
             }
-            for doc in docs
+            for i, doc in issued.items()
         ],
     )
     conn.execute(
@@ -614,11 +711,25 @@ def issue_many(
             for i, doc in issued.items()
         ],
     )
-    for (seller_id, series_name), (seq, last, head_hash) in heads.items():
+    for (owner, series_name), (seq, last, head_hash) in heads.items():
         conn.execute(
             series.update()
-            .where(series.c.seller_id == seller_id, series.c.series == series_name)
+            .where(series.c.seller_id == owner, series.c.series == series_name)
             .values(last_seq=seq, last_issued_at=last, last_hash=head_hash)
+        )
+    for (seller_id, year), (currency, total, start) in counts.items():
+        if currency is None or total == start:
+            continue  # read only: every sale of that count was left out
+        insert_ignore(
+            conn,
+            distance_sales,
+            {"seller_id": seller_id, "year": year, "currency": currency, "total": 0, "updated_at": now},
+            ["seller_id", "year"],
+        )
+        conn.execute(
+            distance_sales.update()
+            .where(distance_sales.c.seller_id == seller_id, distance_sales.c.year == year)
+            .values(total=total, updated_at=now)
         )
     conn.execute(
         inbox.update()
@@ -740,14 +851,14 @@ def ledger(conn: Connection) -> dict[str, OrderRow]:
     return {r.invoice_id: OrderRow(**r._asdict()) for r in rows}
 
 
-# One statement: lock the series row (only if the order has no document yet), stamp the issue time
+# One statement: lock the series row of the owner (only if the seller's order has no document yet), stamp the issue time
 # after the lock (never before the series' last, nor a credit note before its invoice), derive number
 # and dates, compute the chain hash exactly as Document.compute_hash does, move the series head, insert
 # the document and its render task. The JSON record is the draft's body completed with the stamped fields.
 _ISSUE_SQL = sa.text("""
 WITH prev AS (
     SELECT last_seq, last_issued_at, last_hash FROM series
-    WHERE seller_id = :seller_id AND series = :series
+    WHERE seller_id = :owner AND series = :series
       AND NOT EXISTS (SELECT 1 FROM documents WHERE seller_id = :seller_id AND idempotency_key = :key)
     FOR UPDATE
 ), stamp AS (
@@ -772,12 +883,12 @@ WITH prev AS (
     FROM named
 ), head AS (
     UPDATE series SET last_seq = hashed.seq, last_issued_at = hashed.issued_at, last_hash = hashed.hash
-    FROM hashed WHERE series.seller_id = :seller_id AND series.series = :series
+    FROM hashed WHERE series.seller_id = :owner AND series.series = :series
     RETURNING hashed.*
 ), doc AS (
-    INSERT INTO documents (id, seller_id, series, seq, number, kind, idempotency_key, order_id, event_id,
-                           issued_at, total, data, hash, prev_hash, render_status, corrects_id)
-    SELECT :id, :seller_id, :series, seq, number, :kind, :key, :order_id, :event_id, issued_at, :total,
+    INSERT INTO documents (id, seller_id, series_owner, series, seq, number, kind, idempotency_key, order_id,
+                           event_id, issued_at, total, data, hash, prev_hash, render_status, corrects_id)
+    SELECT :id, :seller_id, :owner, :series, seq, number, :kind, :key, :order_id, :event_id, issued_at, :total,
            (CAST(:body AS jsonb) || jsonb_build_object(
                'seq', seq, 'number', number, 'issued_at', iso, 'issue_date', issue_date::text,
                'due_date', CASE WHEN :due THEN issue_date::text END, 'prev_hash', prev_hash, 'hash', hash))::text,
@@ -810,6 +921,7 @@ def _issue_postgres(conn: Connection, draft: Draft, render_after: timedelta) -> 
         _ISSUE_SQL,
         {
             "seller_id": draft.seller_id,
+            "owner": draft.owner,
             "series": draft.series,
             "key": draft.idempotency_key,
             "before": before,
@@ -854,6 +966,7 @@ def get_document(conn: Connection, *, number: str | None = None, doc_id: str | N
 class DocumentRow:
     id: str
     seller_id: str
+    series_owner: str  # whose series numbered it: seller_id, or "@<marketplace id>"
     series: str
     seq: int
     number: str
@@ -875,10 +988,12 @@ def iter_documents(conn: Connection) -> Iterable[Document]:
         yield Document.model_validate_json(data)
 
 
-def document_rows(conn: Connection, seller_id: str | None = None) -> Iterable[DocumentRow]:
+def document_rows(conn: Connection, seller_id: str | None = None, *, owner: str | None = None) -> Iterable[DocumentRow]:
+    """Documents in series order: per owner, series and number (one seller's, or one owner's series)."""
     q = sa.select(
         documents.c.id,
         documents.c.seller_id,
+        documents.c.series_owner,
         documents.c.series,
         documents.c.seq,
         documents.c.number,
@@ -892,14 +1007,17 @@ def document_rows(conn: Connection, seller_id: str | None = None) -> Iterable[Do
         documents.c.pdf_sha256,
         documents.c.xml_key,
         documents.c.xml_sha256,
-    ).order_by(documents.c.seller_id, documents.c.series, documents.c.seq)
+    ).order_by(documents.c.series_owner, documents.c.series, documents.c.seq)
     if seller_id:
         q = q.where(documents.c.seller_id == seller_id)
+    if owner:
+        q = q.where(documents.c.series_owner == owner)
     for r in conn.execute(q):
         yield DocumentRow(**{**r._asdict(), "issued_at": as_utc(r.issued_at), "total": Decimal(r.total)})
 
 
 def series_heads(conn: Connection) -> dict[tuple[str, str], tuple[int, str]]:
+    """(owner, series) -> (last number, last hash); ``series.seller_id`` holds the owner."""
     return {(r.seller_id, r.series): (r.last_seq, r.last_hash) for r in conn.execute(sa.select(series))}
 
 

@@ -48,6 +48,10 @@ inbox = sa.Table(
     sa.Index("ix_inbox_claim", "status", "available_at"),
 )
 
+# One row per numbering series: its last number, time and chain hash. ``seller_id`` is the series'
+# OWNER (documents.series_owner): a seller's id for its own series, "@<marketplace id>" for the series
+# the marketplace numbers in its own name as deemed supplier (Directive 2006/112/EC art. 14a). The name
+# predates the marketplace's series and is kept (migration 0006) rather than renamed on both backends.
 series = sa.Table(
     "series",
     metadata,
@@ -62,7 +66,10 @@ documents = sa.Table(
     "documents",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("seller_id", sa.String(64), nullable=False),
+    sa.Column("seller_id", sa.String(64), nullable=False),  # whose order: ownership, ledger, idempotency
+    # Whose series numbered it: seller_id, or "@<marketplace id>" for the marketplace's own documents as
+    # deemed supplier (art. 14a), one continuous series shared by all sellers' orders (art. 226(2)).
+    sa.Column("series_owner", sa.String(64), nullable=False),
     sa.Column("series", sa.String(16), nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("number", sa.String(35), nullable=False),
@@ -84,8 +91,8 @@ documents = sa.Table(
     # When both files were stored: latency figures, and where the webhook dispatcher resumes.
     sa.Column("rendered_at", UTC_TS, nullable=True, index=True),
     sa.Column("corrects_id", sa.String(36), nullable=True, index=True),  # credit note -> the invoice it corrects
-    sa.UniqueConstraint("seller_id", "series", "seq"),
-    sa.UniqueConstraint("seller_id", "number"),
+    sa.UniqueConstraint("series_owner", "series", "seq"),
+    sa.UniqueConstraint("series_owner", "number"),
     sa.UniqueConstraint("seller_id", "idempotency_key"),
     sa.Index("ix_documents_seller_issued", "seller_id", "issued_at"),
 )
@@ -121,6 +128,19 @@ orders = sa.Table(
     sa.Column("event_id", sa.String(128), nullable=False),  # the event that decided the state
     sa.Column("credit_version", sa.Integer, nullable=False, server_default="0"),
     sa.Column("credited", sa.Text, nullable=True),  # JSON: what the credit notes have taken, per line and rate
+    sa.Column("updated_at", UTC_TS, nullable=False),
+)
+
+# A seller's EU distance sales per calendar year, counted toward the EUR 10,000 threshold (Directive
+# 2006/112/EC art. 59c), net of VAT in the seller country's currency. Moved in the numbering transaction
+# of the document that makes the sale, before its series row is locked (always in that order).
+distance_sales = sa.Table(
+    "distance_sales",
+    metadata,
+    sa.Column("seller_id", sa.String(64), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("total", sa.Numeric(14, 2), nullable=False),
     sa.Column("updated_at", UTC_TS, nullable=False),
 )
 
