@@ -176,10 +176,14 @@ def test_migration_0004_keeps_existing_orders_and_lets_a_second_seller_share_an_
         kept = conn.execute(sa.select(orders.c.seller_id, orders.c.key, orders.c.credited)).all()
         assert kept == [(A, "bricomarket-fr:CMD-0001", '{"x": 1}')]
         # Seller B's order of the same id now fits beside it...
-        conn.execute(documents.insert().values(id="d2", **{**doc, "seller_id": B, "number": "F-PLU-000001"}))
+        conn.execute(
+            documents.insert().values(id="d2", **{**doc, "seller_id": B, "series_owner": B, "number": "F-PLU-000001"})
+        )
         conn.execute(orders.insert().values(invoice_id="d2", **{**order_row, "seller_id": B}))
     # ... while the same seller still cannot have two.
     with pytest.raises(sa.exc.IntegrityError), at_0003.begin() as conn:
         conn.execute(orders.insert().values(invoice_id="d3", **order_row))
     with pytest.raises(sa.exc.IntegrityError), at_0003.begin() as conn:
-        conn.execute(documents.insert().values(id="d3", **{**doc, "seq": 2, "number": "F-ABJ-000002"}))
+        conn.execute(
+            documents.insert().values(id="d3", **{**doc, "series_owner": A, "seq": 2, "number": "F-ABJ-000002"})
+        )

@@ -8,7 +8,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from mandat.domain.parties import Address, Insurance, Seller, ShortText, Text
+from mandat.domain.parties import (
+    Address,
+    DistanceSalesOpening,
+    Insurance,
+    OneStopShop,
+    Registration,
+    Seller,
+    ShortText,
+    Text,
+)
 
 EventType = Literal["document.issued", "event.rejected"]
 RoleName = Literal["operator", "seller", "auditor"]
@@ -126,6 +135,11 @@ class SellerIdentity(In):
     vat_on_debits: bool = False
     size_class: Literal["large", "mid", "sme", "micro"] = "sme"
     insurance: Insurance | None = None
+    # Cross-border (docs/countries.md §14.1): checked by the Seller model when saved.
+    registrations: list[Registration] = Field(default_factory=list, max_length=40)
+    oss: OneStopShop | None = None
+    ioss_id: str | None = Field(default=None, pattern=r"^IM[0-9]{10}$")
+    distance_sales: DistanceSalesOpening | None = None
 
 
 class MandateIn(In):
