@@ -30,13 +30,19 @@ def test_demo_then_audit_show_and_events(tmp_path: Path) -> None:
     assert "rejected" in out
     # The demo re-sends some events on purpose; the summary says so, and what became of them.
     assert "redelivered (same event id)" in out
+    # The mix per treatment: 120 orders give 72 to the markets, 14 of them across borders (the first 14
+    # scenarios of the cycle), among them an EU distance sale taxed at destination and the marketplace's
+    # own sale of goods stocked in France for a Chinese seller.
+    assert "mandat — treatments" in out
+    assert "OSS destination VAT" in out
+    assert "deemed supplier EU (OSS)" in out
     assert "redeliveries: an event delivered again with the same id is acknowledged and ignored" in out
     assert all(done == total for done, total in _bars(out).values()), _bars(out)
     # Its sample files are where it says, and the sellers file imports as is.
     samples = dict(re.findall(r"^sample (sellers|events) .*?: +(\S+)$", out, re.M))
     assert Path(samples["events"]).is_file()
-    # The French sellers and the other markets' (two each): 7 + 7 x 2.
-    assert "0 sellers created, 21 updated" in run("sellers", "import", samples["sellers"], "--home", home)
+    # The French sellers, the other markets' (two each) and two established outside the EU: 7 + 7 x 2 + 2.
+    assert "0 sellers created, 23 updated" in run("sellers", "import", samples["sellers"], "--home", home)
     assert "audit passed" in run("audit", "--home", home)
     shown = run("show", "F-ABJ-000001", "--home", home)
     assert "Atelier Bois & Jardin SARL" in shown

@@ -68,3 +68,60 @@ def test_non_euro_markets_invoice_in_their_currency_and_restate_euro_invoices(is
         docs = [d for d in issued if d.country == country]
         assert any(d.currency == national and d.exchange is None for d in docs), country
         assert any(d.currency == "EUR" and d.exchange and d.exchange.tax_currency == national for d in docs), country
+
+
+def test_the_demo_shows_every_treatment(issued: list[Document]) -> None:
+    """A short demo run (320 orders) issues at least one invoice of every treatment the summary lists."""
+    from mandat.cli.main import treatment
+
+    seen: dict[str, set[str]] = defaultdict(set)
+    for d in issued:
+        if d.kind == "invoice":
+            seen[treatment(d)].add(d.country)
+    expected = {
+        "domestic",
+        "franchise E",
+        "intra-EU K",
+        "reverse charge AE",
+        "reverse charge AE (abroad)",
+        "installation abroad AE",
+        "OSS destination VAT",
+        "distance sale at origin",
+        "export G",
+        "territory G",
+        "deemed supplier EU (OSS)",
+        "deemed supplier IOSS",
+        "deemed supplier UK",
+    }
+    assert expected <= set(seen), expected - set(seen)
+
+
+def test_deemed_supplies_are_the_marketplaces_documents(issued: list[Document]) -> None:
+    deemed = [d for d in issued if d.kind == "invoice" and d.deemed_supply is not None]
+    assert {d.deemed_supply.seller_country for d in deemed if d.deemed_supply} >= {"CN", "US", "GB"}
+    for d in deemed:
+        assert d.series_owner == "@bricomarket"
+        uk = d.scheme == "uk_omp"
+        assert d.number.startswith("UK-" if uk else "MP-"), d.number
+        # The marketplace's own VAT registration: its UK number for s.5A, its French one for the OSS/IOSS.
+        assert d.seller.vat_id == ("GB980780684" if uk else "FR44732829320"), d.number
+        assert d.currency == ("GBP" if uk else "EUR")
+
+
+def test_distance_sales_are_taxed_at_origin_or_in_the_destination_country(issued: list[Document]) -> None:
+    from mandat.cli.main import treatment
+
+    oss = [d for d in issued if d.kind == "invoice" and d.scheme == "oss" and d.deemed_supply is None]
+    # German seller at EUR 9,990 (crosses on its first sale), Spanish above, Italian by option; Belgian
+    # seller's works in France for a consumer: every one taxed where the goods arrive or the property is.
+    assert {d.country for d in oss} >= {"DE", "ES", "IT", "BE"}
+    for d in oss:
+        assert d.taxed_in == (d.delivery_address or d.buyer.address).country, d.number
+        assert d.taxed_in != d.country
+    at_origin = [d for d in issued if d.kind == "invoice" and treatment(d) == "distance sale at origin"]
+    # Belgian, Portuguese and Polish sellers, well below the threshold: their own VAT, no scheme.
+    assert {"BE", "PT", "PL"} <= {d.country for d in at_origin}
+    for d in at_origin:
+        assert d.scheme is None, d.number
+        assert d.taxed_in in (None, d.country), d.number
+        assert {b.category for b in d.vat_breakdown} == {"S"}

@@ -489,6 +489,7 @@ def demo(
     run_until_idle(service)
     summary(service, time.perf_counter() - started, documents_count(service) - before, accepted)
     market_mix(service)
+    treatment_mix(service)
 
 
 def import_demo_rates(service: Mandat, files: list[Path]) -> None:
@@ -501,42 +502,107 @@ def import_demo_rates(service: Mandat, files: list[Path]) -> None:
             rates_store.import_rates(conn, parse(path.read_bytes()))
 
 
+DEEMED = {"oss": "deemed supplier EU (OSS)", "ioss": "deemed supplier IOSS", "uk_omp": "deemed supplier UK"}
+# The order the treatments table lists them in (what is not listed comes last).
+TREATMENTS = (
+    "domestic",
+    "franchise E",
+    "reverse charge AE",
+    "intra-EU K",
+    "reverse charge AE (abroad)",
+    "installation abroad AE",
+    "OSS destination VAT",
+    "distance sale at origin",
+    "export G",
+    "territory G",
+    *DEEMED.values(),
+    "outside scope O",
+)
+
+
+def destination(doc: Any) -> str:
+    """Where the goods or services go: the delivery address's country, else the buyer's."""
+    return str((doc.delivery_address or doc.buyer.address).country)
+
+
 def treatment(doc: Any) -> str:
-    """How a document was taxed, in a word of the summary: domestic, franchise, K, AE (domestic or
-    cross-border), export, outside scope."""
+    """How a document was taxed, in a word of the summary: domestic, franchise, K, AE (domestic, cross-border,
+    installation abroad), the destination's VAT through the OSS, a distance sale at origin, export or
+    special territory (G), the marketplace as deemed supplier (EU, IOSS, UK), outside scope.
+
+    Read from what the document records: ``deemed_supply`` and ``scheme`` (Directive 2006/112/EC art. 14a,
+    369a, 369l; VATA 1994 s.5A), the VAT categories of its breakdown (EN 16931 BT-118), and the buyer's or
+    delivery country against the seller's."""
+    from mandat.domain.parties import EU_COUNTRIES
+
+    if doc.deemed_supply is not None and doc.scheme in DEEMED:
+        return DEEMED[doc.scheme]
+    if doc.scheme == "oss":
+        return "OSS destination VAT"
     categories = {b.category for b in doc.vat_breakdown}
-    abroad = doc.buyer.address.country != doc.country or (
-        doc.delivery_address is not None and doc.delivery_address.country != doc.country
-    )
+    to = destination(doc)
+    abroad = doc.buyer.address.country != doc.country or to != doc.country
     if "K" in categories:
         return "intra-EU K"
     if "AE" in categories:
+        if abroad and any("installation/works" in t for t in doc.trace):  # art. 36, 47: the property's state
+            return "installation abroad AE"
         return "reverse charge AE" + (" (abroad)" if abroad else "")
     if "G" in categories:
-        return "export G"
+        # A destination with an EU country code is one of its territories outside the VAT area (art. 6).
+        return "territory G" if to in EU_COUNTRIES and doc.country in EU_COUNTRIES else "export G"
     if "O" in categories:
         return "outside scope O"
     if "E" in categories:
         return "franchise E"
+    if to != doc.country and to in EU_COUNTRIES and doc.country in EU_COUNTRIES and not doc.buyer.is_business:
+        return "distance sale at origin"  # art. 59c: below the seller's EUR 10,000 threshold
     return "domestic"
+
+
+def classified(service: Mandat) -> list[tuple[Document, str]]:
+    """Every document with its treatment; a credit note takes its invoice's (its trace is the refund's)."""
+    from mandat.store import repository as repo
+
+    with service.engine.connect() as conn:
+        docs = list(repo.iter_documents(conn))
+    of_invoice = {(d.seller_id, d.number): treatment(d) for d in docs if d.kind == "invoice"}
+    return [
+        (d, of_invoice.get((d.seller_id, d.corrects.number), treatment(d)) if d.corrects else treatment(d))
+        for d in docs
+    ]
+
+
+def treatment_mix(service: Mandat) -> None:
+    """Documents per treatment, with the routes (seller country → destination) they went."""
+    mix: dict[str, dict[str, int]] = {}
+    for doc, kind in classified(service):
+        origin = doc.deemed_supply.seller_country if doc.deemed_supply is not None else doc.country
+        routes = mix.setdefault(kind, {})
+        route = f"{origin}→{destination(doc)}"
+        routes[route] = routes.get(route, 0) + 1
+    table = Table("treatment", "documents", "routes (seller country → destination)", title="mandat — treatments")
+    order = {t: i for i, t in enumerate(TREATMENTS)}
+    for kind in sorted(mix, key=lambda k: (order.get(k, len(order)), k)):
+        routes = mix[kind]
+        ranked = sorted(routes.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{r} {n}" for r, n in ranked[:8]) + (f", +{len(ranked) - 8} more" if len(ranked) > 8 else "")
+        table.add_row(kind, str(sum(routes.values())), shown)
+    console.print(table)
 
 
 def market_mix(service: Mandat) -> None:
     """Documents per seller country: languages, currencies and VAT rates, as issued."""
-    from mandat.store import repository as repo
-
     mix: dict[str, dict[str, Any]] = {}
-    with service.engine.connect() as conn:
-        for doc in repo.iter_documents(conn):
-            m = mix.setdefault(
-                doc.country, {"docs": 0, "languages": {}, "currencies": set(), "rates": set(), "treatments": {}}
-            )
-            m["docs"] += 1
-            m["languages"][doc.language] = m["languages"].get(doc.language, 0) + 1
-            m["currencies"].add(doc.currency + (f"→{doc.exchange.tax_currency}" if doc.exchange else ""))
-            m["rates"].update(f"{b.category} {b.rate.normalize():f}%" for b in doc.vat_breakdown)
-            kind = treatment(doc)
-            m["treatments"][kind] = m["treatments"].get(kind, 0) + 1
+    for doc, kind in classified(service):
+        m = mix.setdefault(
+            doc.country, {"docs": 0, "languages": {}, "currencies": set(), "rates": set(), "treatments": {}}
+        )
+        m["docs"] += 1
+        m["languages"][doc.language] = m["languages"].get(doc.language, 0) + 1
+        m["currencies"].add(doc.currency + (f"→{doc.exchange.tax_currency}" if doc.exchange else ""))
+        m["rates"].update(f"{b.category} {b.rate.normalize():f}%" for b in doc.vat_breakdown)
+        m["treatments"][kind] = m["treatments"].get(kind, 0) + 1
     table = Table(
         "seller country", "documents", "languages", "currencies", "VAT", "treatments", title="mandat — markets"
     )

@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from mandat.domain.calculation import compute
 from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
 from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid
+from mandat.domain.exchange import Rate
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import EventRefused
-from mandat.rules.draft import draft_invoice
-from mandat.rules.invoice import decide
+from mandat.rules.deemed import deemed_case, marketplace_as_seller
+from mandat.rules.draft import _in_national, draft_invoice, national_rate
+from mandat.rules.invoice import CountLookup, Route, decide, no_counts
+
+Counted = tuple[int, Decimal] | None
 
 # (sku, description, unit price incl. VAT, nature, tax category)
 CATALOG: dict[str, list[tuple[str, str, str, str, str]]] = {
@@ -154,10 +159,49 @@ def _address(rng: random.Random) -> dict[str, str]:
     }
 
 
-def _total(event: dict[str, Any], seller: Seller) -> Decimal:
+def demo_rates(source: str, base: str, quote: str, latest_day: date) -> Rate | None:
+    """The demo's rate tables (``demo/rates/``, what `mandat demo` imports), as the store's lookup reads them."""
+    found = [r for r in _demo_rate_table() if (r.source, r.base, r.quote) == (source, base, quote)]
+    found = [r for r in found if r.day <= latest_day]
+    return max(found, key=lambda r: r.day) if found else None
+
+
+@cache
+def _demo_rate_table() -> tuple[Rate, ...]:
+    from mandat.demo.markets import rate_files
+    from mandat.exchange import parse
+
+    return tuple(r for path in rate_files() for r in parse(path.read_bytes()))
+
+
+def priced(event: dict[str, Any], seller: Seller, counts: CountLookup = no_counts) -> tuple[Decimal, Counted]:
+    """What the order comes to as mandat issues it (the marketplace's own document for a deemed supply),
+    and what it adds to the seller's EU distance sales: ``(year, amount in the seller's currency)``, or None.
+
+    The sale that exceeds the EUR 10,000 threshold is already taxed at destination (Directive 2006/112/EC
+    art. 59c(1)): decided again with its amount, as ``rules.draft`` does."""
     ev = OrderPaid.model_validate({**event, "payment": {**event["payment"], "amount": "0"}})
-    decision = decide(ev, seller, ev.delivery.date)
-    return compute(decision.lines, ev.prices_include_vat, decision.exemptions).totals.tax_inclusive
+    marketplace = Marketplace()
+    deemed = deemed_case(ev, seller, marketplace)
+    route = Route(marketplace_as_seller(marketplace, deemed.uk), deemed) if deemed else None
+    day = ev.delivery.date
+    decision = decide(ev, seller, day, route, counts)
+    computed = compute(decision.lines, ev.prices_include_vat, decision.exemptions)
+    if (count := decision.distance) is None:
+        return computed.totals.tax_inclusive, None
+    rate = None
+    if ev.currency != decision.rules.currency:
+        rate = national_rate(ev, decision.rules, demo_rates, decision.exchange_day or day)
+    amount = _in_national(computed.totals.tax_exclusive, rate)
+    if decision.at_origin and count.current + amount > count.threshold:
+        decision = decide(ev, seller, day, route, counts, origin_amount=amount)
+        computed = compute(decision.lines, ev.prices_include_vat, decision.exemptions)
+        amount = _in_national(computed.totals.tax_exclusive, rate)
+    return computed.totals.tax_inclusive, (count.year, amount)
+
+
+def _total(event: dict[str, Any], seller: Seller) -> Decimal:
+    return priced(event, seller)[0]
 
 
 def generate(
@@ -207,7 +251,7 @@ def _invoice(event: dict[str, Any], seller: Seller) -> Document | None:
     """The invoice mandat will issue for ``event`` (numbering aside), to price refunds as the marketplace does."""
     try:
         paid = OrderPaid.model_validate(event)
-        draft = draft_invoice(paid, seller, Marketplace(), paid.delivery.date)
+        draft = draft_invoice(paid, seller, Marketplace(), paid.delivery.date, demo_rates)
     except (EventRefused, ValueError):
         return None
     return draft.finalize(seq=1, issued_at=paid.occurred_at, prev_hash="0" * 64)

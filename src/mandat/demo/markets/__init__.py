@@ -24,31 +24,6 @@ from mandat.demo.sellers import MANDATE
 from mandat.domain.parties import Seller
 
 MARKETS = ("be", "de", "es", "it", "pt", "pl", "gb")
-# Orders across borders ("Every market across borders"): to a business of another market (intra-EU
-# supply K, services reverse-charged AE; from the UK an export), or to a consumer outside the seller's VAT
-# area (export G, special territories included). Cases not handled yet (distance sales...) are not sent.
-CROSS_BORDER_SHARE = 0.2
-ABROAD_CONSUMERS: list[dict[str, Any]] = [
-    {
-        "kind": "consumer",
-        "name": "Emily Carter",
-        "address": {"line1": "210 Hudson Street", "postcode": "10013", "city": "New York", "country": "US"},
-        "language": "en",
-    },
-    {
-        "kind": "consumer",
-        "name": "Luca Meier",
-        "address": {"line1": "Bahnhofstrasse 21", "postcode": "8001", "city": "Zürich", "country": "CH"},
-        "language": "de",
-    },
-    {
-        # Las Palmas: the Canary Islands are outside the EU VAT area (Directive art. 6(1)(b)).
-        "kind": "consumer",
-        "name": "Carmen Santana",
-        "address": {"line1": "Calle Triana 45", "postcode": "35002", "city": "Las Palmas", "country": "ES"},
-        "language": "es",
-    },
-]
 RATES_DIR = Path(__file__).resolve().parent.parent / "rates"
 # Belgian buyers read French, Dutch or German; a few buyers everywhere ask for English.
 BE_LANGUAGES = ("fr", "nl", "nl", "de")
@@ -67,11 +42,42 @@ def markets() -> list[ModuleType]:
 
 
 def market_sellers() -> list[Seller]:
+    """The markets' sellers with their cross-border facts, and the sellers established outside the EU."""
+    from mandat.demo.markets import overseas
+
     return [
-        Seller.model_validate({"mandate": MANDATE.model_dump(), **seller})
-        for market in markets()
+        Seller.model_validate({"mandate": MANDATE.model_dump(), **seller, **_cross_border_facts(seller)})
+        for market in [*markets(), overseas]
         for seller in market.SELLERS
     ]
+
+
+# EU distance sales before mandat (Directive 2006/112/EC art. 59c; the registry's opening totals, in the
+# seller country's currency) per seller country: (previous year, 2026 so far, destination option).
+# BE, PT and PL well below the EUR 10,000 (PLN 42,000) threshold: taxed at origin. DE at 9,990: its
+# first distance sale (the demo's are all above EUR 10 net) crosses it and is taxed at destination, and
+# so is every later one, whether or not the store counts what mandat issues. ES above it since last
+# year; IT opted for destination taxation (art. 59c(2)).
+DISTANCE_SALES: dict[str, tuple[str, str, bool]] = {
+    "BE": ("1250.00", "2100.00", False),
+    "DE": ("8400.00", "9990.00", False),
+    "ES": ("24000.00", "15300.00", False),
+    "IT": ("3000.00", "1000.00", True),
+    "PT": ("2700.00", "900.00", False),
+    "PL": ("12000.00", "6500.00", False),
+}
+
+
+def _cross_border_facts(seller: dict[str, Any]) -> dict[str, Any]:
+    """Union OSS registration in the seller's own member state since the scheme began, and the totals."""
+    country = seller["address"]["country"]
+    if country not in DISTANCE_SALES:
+        return {}
+    previous, current, option = DISTANCE_SALES[country]
+    return {
+        "oss": {"country": country, "since": "2021-07-01", "destination_option": option},
+        "distance_sales": {"year": 2026, "previous_year": previous, "current_year": current},
+    }
 
 
 def rate_files() -> list[Path]:
@@ -80,30 +86,43 @@ def rate_files() -> list[Path]:
 
 
 def generate(sellers: list[Seller], count: int, seed: int, run: str, start: datetime) -> list[str]:
-    """JSON lines of ``count`` orders spread over the markets' sellers, with some refunds and cancellations."""
+    """JSON lines of ``count`` orders spread over the markets' sellers, with some refunds and cancellations.
+
+    Four orders in five are sold at home; every fifth goes across borders, the next scenario of
+    :data:`scenarios.SCENARIOS` in turn (so that a short run shows every treatment)."""
+    from mandat.demo.markets import scenarios
     from mandat.demo.orders import _after_sales
 
     rng = random.Random(seed)
     by_country: dict[str, list[Seller]] = {}
     for s in sellers:
         by_country.setdefault(s.address.country, []).append(s)
+    by_id = {s.id: s for s in sellers}
     modules = {m.__name__.rsplit(".", 1)[1].upper(): m for m in markets()}
     countries = [cc for cc in modules if cc in by_country]
+    tally: dict[tuple[str, int], Decimal] = {}
     out: list[str] = []
+    flawed = False
     for i in range(count if countries else 0):
         cc = countries[i % len(countries)]
-        market = modules[cc]
         occurred = start + timedelta(seconds=i * 41 + 7)
-        event = _order(rng, market, by_country[cc], f"{run}-{cc}{i:06d}", occurred)
+        event: dict[str, Any] | None
+        if i % 5 == 4:
+            scenario = scenarios.SCENARIOS[(i // 5) % len(scenarios.SCENARIOS)]
+            ref = f"{run}-X{scenario.seller}{i:06d}"
+            made = scenarios.order(rng, scenario, modules, by_country, ref, occurred)
+            event = None if made is None else _with_seller(made[0], made[1], tally)
+        else:
+            event = _order(rng, modules[cc], by_country[cc], f"{run}-{cc}{i:06d}", occurred)
         if event is None:
             continue
-        if i == 0:
-            # One bad event in every run: the marketplace charged a cent more than the order comes to, so the
-            # operator sees a rejection with both figures, to fix and replay (`mandat replay`).
+        if not flawed:
+            # One bad event in every run (the first order sent): the marketplace charged a cent more than the
+            # order comes to, so the operator sees a rejection with both figures, to fix and replay.
+            flawed = True
             event["payment"]["amount"] = str(Decimal(event["payment"]["amount"]) + Decimal("0.01"))
         out.append(json.dumps(event, ensure_ascii=False))
-        seller = next(s for s in by_country[cc] if s.id == event["seller_id"])
-        for line in _after_sales(rng, event, seller):
+        for line in _after_sales(rng, event, by_id[event["seller_id"]]):
             after = json.loads(line)
             after.pop("reason", None)  # the credit note words its reason in the buyer's language
             out.append(json.dumps(after, ensure_ascii=False))
@@ -113,8 +132,6 @@ def generate(sellers: list[Seller], count: int, seed: int, run: str, start: date
 def _order(
     rng: random.Random, market: ModuleType, sellers: list[Seller], ref: str, occurred: datetime
 ) -> dict[str, Any] | None:
-    if rng.random() < CROSS_BORDER_SHARE:
-        return _cross_border(rng, market, sellers, ref, occurred)
     works = rng.random() < 0.25 and bool(market.WORKS)
     # Some works for businesses too: where a domestic reverse charge applies (BE, DE, ES, IT, PT, UK) and the
     # buyer's facts allow it, the invoice carries no VAT (category AE); otherwise the order is tried as sold.
@@ -147,23 +164,6 @@ def _order(
         event["shipping"] = {"amount": rng.choice(["4.90", "9.90"])}
     # Works go to the installer when it can take them, goods to whichever seller issues them cleanly.
     return _with_seller(event, sellers[::-1] if works else rng.sample(sellers, k=len(sellers)))
-
-
-def _cross_border(
-    rng: random.Random, market: ModuleType, sellers: list[Seller], ref: str, occurred: datetime
-) -> dict[str, Any] | None:
-    """An order from ``market``'s seller to a business of another market, or to a consumer abroad."""
-    others = [m for m in markets() if m is not market]
-    to_business = rng.random() < 0.6 and others
-    if to_business:
-        buyer = copy.deepcopy(rng.choice([b for m in others for b in m.BUSINESSES if b.get("vat_id")]))
-    else:
-        buyer = copy.deepcopy(rng.choice(ABROAD_CONSUMERS))
-    lines = copy.deepcopy(rng.sample(market.PRODUCTS, k=rng.randint(1, min(3, len(market.PRODUCTS)))))
-    currency = {"PL": "PLN", "GB": "GBP"}.get(sellers[0].address.country, "EUR")
-    event = _paid(ref, occurred, currency, buyer, lines, not to_business, rng.choice(["card", "transfer"]))
-    event["delivery"]["date"] = (occurred + timedelta(days=3)).date().isoformat()
-    return _with_seller(event, rng.sample(sellers, k=len(sellers)))
 
 
 def _paid(
@@ -200,16 +200,31 @@ def _paid(
     }
 
 
-def _with_seller(event: dict[str, Any], candidates: list[Seller]) -> dict[str, Any] | None:
-    """``event`` for the first candidate whose rules issue it, paid its total; None when none does."""
-    from mandat.demo.orders import _total
+def _with_seller(
+    event: dict[str, Any], candidates: list[Seller], tally: dict[tuple[str, int], Decimal] | None = None
+) -> dict[str, Any] | None:
+    """``event`` for the first candidate whose rules issue it, paid its total; None when none does.
+
+    ``tally`` keeps the EU distance sales the demo sends, per seller and year. A distance sale is sent only
+    when it comes to the same whether the store counts mandat's earlier sales or not (the count's
+    enforcement is a separate change): the demo's orders then issue cleanly either way."""
+    from mandat.demo.orders import priced
     from mandat.domain.refusals import EventRefused
+
+    def counted(seller_id: str, year: int) -> Decimal:
+        return (tally or {}).get((seller_id, year), Decimal(0))
 
     for seller in candidates:
         event["seller_id"] = seller.id
         try:
-            event["payment"]["amount"] = str(_total(event, seller))
-            return event
+            total, adds = priced(event, seller)
+            if adds is not None and priced(event, seller, counted)[0] != total:
+                continue
         except EventRefused:
             continue
+        if adds is not None and tally is not None:
+            key = (seller.id, adds[0])
+            tally[key] = tally.get(key, Decimal(0)) + adds[1]
+        event["payment"]["amount"] = str(total)
+        return event
     return None
