@@ -623,3 +623,17 @@ def test_dwelling_works_in_the_canary_islands_are_refused() -> None:
     )
     assert "Canary Islands" in e.reason
     assert "outside the EU VAT area" in e.reason
+
+
+def test_a_buyer_abroad_keeps_its_own_states_tax_number() -> None:
+    # RD 1619/2012 art. 6.1.d: the recipient's number may be one "atribuido ... por la de otro Estado"; a
+    # number of Andorra is not checked as a Spanish NIF. The export to a consumer in Andorra: 36.00, no VAT (G).
+    andorra = {
+        "kind": "consumer",
+        "name": "Pere Vidal",
+        "tax_number": "F123456Z",
+        "address": {"line1": "Carrer Major 1", "postcode": "AD500", "city": "Andorra la Vella", "country": "AD"},
+    }
+    doc = valid(issue(paid(RETAILER, andorra, [line()]), RETAILER))
+    assert figures(doc) == (D("36.00"), D("0.00"), D("36.00"))
+    assert any("F123456Z of AD" in t for t in doc.trace)

@@ -19,7 +19,7 @@ from mandat.domain.exchange import Rate
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import EventRefused
 from mandat.rules.deemed import deemed_case, marketplace_as_seller
-from mandat.rules.draft import _in_national, draft_invoice, national_rate
+from mandat.rules.draft import draft_invoice, in_national, national_rate
 from mandat.rules.invoice import CountLookup, Route, decide, no_counts
 
 Counted = tuple[int, Decimal] | None
@@ -192,11 +192,11 @@ def priced(event: dict[str, Any], seller: Seller, counts: CountLookup = no_count
     rate = None
     if ev.currency != decision.rules.currency:
         rate = national_rate(ev, decision.rules, demo_rates, decision.exchange_day or day)
-    amount = _in_national(computed.totals.tax_exclusive, rate)
+    amount = in_national(computed.totals.tax_exclusive, rate)
     if decision.at_origin and count.current + amount > count.threshold:
         decision = decide(ev, seller, day, route, counts, origin_amount=amount)
         computed = compute(decision.lines, ev.prices_include_vat, decision.exemptions)
-        amount = _in_national(computed.totals.tax_exclusive, rate)
+        amount = in_national(computed.totals.tax_exclusive, rate)
     return computed.totals.tax_inclusive, (count.year, amount)
 
 

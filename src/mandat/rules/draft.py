@@ -113,12 +113,12 @@ def draft_invoice(
         national = national_rate(event, rules, rates, decision.exchange_day or event.delivery.date)
     tally = None
     if (count := decision.distance) is not None:
-        amount = _in_national(computed.totals.tax_exclusive, national)
+        amount = in_national(computed.totals.tax_exclusive, national)
         if decision.at_origin and count.current + amount > count.threshold:
             # This sale exceeds the threshold: it is already taxed at destination (rules/distance.py).
             decision = decide(event, seller, today, route, counts, origin_amount=amount)
             computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
-            amount = _in_national(computed.totals.tax_exclusive, national)
+            amount = in_national(computed.totals.tax_exclusive, national)
         tally = Tally(
             year=count.year,
             amount=amount,
@@ -239,7 +239,7 @@ def draft_invoice(
     )
 
 
-def _in_national(amount: Decimal, rate: Rate | None) -> Decimal:
+def in_national(amount: Decimal, rate: Rate | None) -> Decimal:
     """A net amount in the currency the distance-sales count is kept in (the seller country's)."""
     return amount if rate is None else q2(amount * rate.rate)
 

@@ -221,6 +221,8 @@ def buyer_nif(sale: Sale) -> str | None:
     """The recipient's NIF: its national number, else the NIF inside a Spanish VAT id; after checks."""
     buyer = sale.event.buyer
     vat = buyer.vat_id
+    if buyer.tax_number is not None and buyer.address.country != "ES" and not (vat or "").startswith("ES"):
+        return None  # a number of another state (RD 1619/2012 art. 6.1.d: "o ... de otro Estado"): foreign_id
     if buyer.tax_number is not None:
         nif = buyer.tax_number.upper()
         if not valid_nif(nif):
@@ -235,18 +237,27 @@ def check_buyer(sale: Sale, lines: list[TaxedLine]) -> None:
     event, trace = sale.event, sale.trace
     nif = buyer_nif(sale)
     if sale.business:
-        if nif is None and event.buyer.vat_id is None:
+        if nif is None and event.buyer.vat_id is None and event.buyer.tax_number is None:
             raise Rejected(
                 "buyer_tax_number_missing",
                 "ES: the NIF of a business recipient is mandatory on the invoice (RD 1619/2012 art. 6.1.d): "
                 "send buyer.tax_number or its VAT id",
             )
-        trace.append(f"recipient identified by {nif or event.buyer.vat_id} (RD 1619/2012 art. 6.1.d)")
+        trace.append(
+            f"recipient identified by {nif or event.buyer.vat_id or event.buyer.tax_number} (RD 1619/2012 art. 6.1.d)"
+        )
         if nif is not None and is_natural_person(nif) and any(ln.nature == "goods" for ln in event.lines):
             check_recargo(sale, nif)
         return
     if nif is not None:
         trace.append(f"consumer NIF {nif} printed: full invoice (RD 1619/2012 art. 6.1.d 3º)")
+        return
+    if event.buyer.tax_number is not None:
+        # A buyer abroad identified by its own state's number: a full invoice may carry it (art. 6.1.d).
+        trace.append(
+            f"consumer tax number {event.buyer.tax_number} of {event.buyer.address.country} printed: full invoice "
+            "(RD 1619/2012 art. 6.1.d, a number attributed by another state)"
+        )
         return
     if sale.taxed_in not in (None, "ES"):
         # The recipient's NIF is due for operations located in Spain (RD 1619/2012 art. 6.1.d 3º): a supply
