@@ -210,28 +210,10 @@ def order(
         while _value(lines) <= limit:
             lines[0]["quantity"] = str(int(lines[0]["quantity"]) + 1)
         delivery["consignment"] = {"value": str(_value(lines)), "currency": cur}
-    event = {
-        "type": "order.paid",
-        "event_id": f"evt-{ref}",
-        "marketplace_id": "bricomarket",
-        "order_id": f"ORD-{ref}",
-        "seller_id": "",
-        "occurred_at": occurred.isoformat(),
-        "currency": currency,
-        "prices_include_vat": not business,
-        "buyer": buyer,
-        "lines": lines,
-        "payment": {
-            "provider": "adyen",
-            "transaction_id": f"PSP-{ref}",
-            "amount": "0",
-            "currency": currency,
-            "status": "captured",
-            "captured_at": (occurred + timedelta(minutes=1)).isoformat(),
-            "method": rng.choice(["card", "transfer"]),
-        },
-        "delivery": delivery,
-    }
+    from mandat.demo.markets import _paid  # the one builder of the markets' orders
+
+    event = _paid(ref, occurred, currency, buyer, lines, not business, rng.choice(["card", "transfer"]))
+    event["delivery"] = delivery
     if works is not None:
         event["works"] = works
     return event, candidates
