@@ -13,9 +13,9 @@ Expected outcomes come from the law:
   French overseas, the Canary Islands, Ceuta, Melilla, Livigno, Campione d'Italia, Büsingen,
   Heligoland, Åland, Mount Athos) leave the EU VAT area: an export (art. 146; CGI art. 262 I and,
   for the French overseas departments, CGI art. 294-1), category G;
-* Corsica (its own rates, CGI art. 297), Northern Ireland (EU VAT rules for goods, Windsor
-  Framework) and services to the territories have rules of their own, not handled: refused with
-  ``territory_unhandled``, never guessed as a domestic sale or a plain export.
+* Corsica (its own rates, CGI art. 297) and services to the territories have rules of their own, not
+  handled: refused with ``territory_unhandled``, never guessed as a domestic sale or a plain export
+  (Northern Ireland, EU VAT rules for goods: tests/law/test_northern_ireland.py).
 """
 
 from __future__ import annotations
@@ -125,7 +125,6 @@ def test_goods_to_a_territory_outside_the_eu_vat_area_are_exports(country: str, 
     ("country", "postcode", "where"),
     [
         ("FR", "20000", "Corsica"),
-        ("GB", "BT1 1AA", "Northern Ireland"),
         ("FR", "7500", "postcode"),  # cannot tell where in France
     ],
 )

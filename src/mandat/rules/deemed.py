@@ -43,7 +43,7 @@ from typing import Literal
 from mandat.domain.events import OrderPaid
 from mandat.domain.parties import EU_COUNTRIES, Marketplace, Seller
 from mandat.domain.refusals import Rejected
-from mandat.rules.territory import vat_place
+from mandat.rules.territory import is_northern_ireland, vat_place
 
 EU_IMPORT_LIMIT = Decimal("150")  # Directive art. 14a(1); Regulation 2015/2446 art. 1(48)
 UK_IMPORT_LIMIT = Decimal("135")  # VATA 1994 Sch 1A; s.5A(2)
@@ -116,6 +116,14 @@ def deemed_case(event: OrderPaid, seller: Seller, marketplace: Marketplace) -> D
             DeemedCase(
                 case, marketplace.address.country, to, _scheme(case, to, marketplace.address.country), note, established
             ),
+        )
+    if to == "GB" and is_northern_ireland(address):
+        if established in EU_COUNTRIES:
+            return None  # an EU seller's distance sale or intra-EU supply (rules/place.py)
+        raise Rejected(
+            "territory_unhandled",
+            f"goods of {seller.id}, established in {established}, for a consumer in Northern Ireland: the EU's and the "
+            "UK's marketplace rules meet there (Windsor Framework), not handled yet",
         )
     if to == "GB" and established != "GB":
         if address.country != "GB":

@@ -28,7 +28,8 @@ from mandat.domain.refusals import Rejected
 def destination_rules(country: str, why: str) -> Jurisdiction:
     """The pack whose rates tax the sale; Rejected when the country has none."""
     try:
-        return jurisdiction(country)
+        # Northern Ireland (XI) taxes goods at the UK's rates (Windsor Framework art. 8; VATA 1994).
+        return jurisdiction("GB" if country == "XI" else country)
     except UnknownCountry as exc:
         raise Rejected(
             "unsupported_country",

@@ -243,7 +243,7 @@ def _decide(
             trace.append(verdict.note)
             if verdict.destination:
                 check_oss(seller, deliver_to, verdict)
-                taxed_in = deliver_to
+                taxed_in = "XI" if place.northern_ireland else deliver_to
             else:
                 at_origin = True
         if taxed_in is not None:

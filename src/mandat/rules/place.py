@@ -323,6 +323,8 @@ def _goods(
     """The exemption of goods leaving the seller's country; None for a distance sale to a consumer in another
     member state (origin or destination VAT: rules/distance.py)."""
     to = delivery.country
+    if delivery.northern_ireland:
+        return _northern_ireland(home, event, buyer_vat_country, notes)
     if event.buyer.kind == "consumer" and delivery.kind == "third" and not _seller_exports(home, to, event):
         # A consignment the marketplace supplies itself (deemed supplier, rules/deemed.py): not the seller's.
         raise Rejected(
@@ -365,6 +367,32 @@ def _goods(
         )
     notes.append(
         f"distance sale of goods to a consumer in {to}, dispatched by the seller (Directive 2006/112/EC art. 33, 59c)"
+    )
+    return None
+
+
+def _northern_ireland(home: str, event: OrderPaid, buyer_vat_country: str | None, notes: list[str]) -> Exemption | None:
+    """Goods from a member state to Northern Ireland: EU VAT rules for goods (Windsor Framework art. 8 and
+    Annex 3; Directive 2006/112/EC read with "XI"): an intra-EU supply to a business identified with an XI
+    number (art. 138, category K), a distance sale to a consumer (art. 33, 59c: None, decided by the count);
+    anything else refused. Services stay those of a third country (``_services``)."""
+    buyer = event.buyer
+    if buyer.kind == "business" and buyer_vat_country == "XI":
+        notes.append(
+            f"goods to {buyer.vat_id}, a business identified in Northern Ireland (XI): EU VAT rules for goods apply "
+            f"there (Windsor Framework art. 8): exempt intra-EU supply ({basis(home, 'K')}), category K, VATEX-EU-IC"
+        )
+        return Exemption("K", "VATEX-EU-IC", "intra_eu_goods", basis(home, "K"))
+    if buyer.kind == "business":
+        held = "no VAT id" if buyer_vat_country is None else f"a VAT id of {buyer_vat_country}"
+        raise Rejected(
+            "unsupported_case",
+            f"goods delivered to Northern Ireland for a business with {held}: an exempt supply needs its XI number "
+            "(Windsor Framework art. 8; Directive art. 138), and a taxed one is not handled",
+        )
+    notes.append(
+        "distance sale of goods to a consumer in Northern Ireland: EU VAT rules for goods (Windsor Framework "
+        "art. 8; Directive 2006/112/EC art. 33, 59c), the UK's rates at destination"
     )
     return None
 

@@ -11,7 +11,9 @@ them are not handled and refused by the rules with ``territory_unhandled``.
 Still refused here (``territory_unhandled``), each with rules of its own:
 
 * Corsica (FR 20xxx): inside the French VAT area with its own rates (CGI art. 297);
-* Northern Ireland (GB BT postcodes): EU VAT rules for goods under the Windsor Framework (``XI``);
+* Northern Ireland (GB BT postcodes) seen from the United Kingdom; seen from the EU it is a third
+  country for services and inside the EU VAT rules for goods (Windsor Framework art. 8, ``XI``):
+  ``Place.northern_ireland``, decided by ``rules/place.py``;
 * Madeira and the Azores (PT 9xxxxxx): inside the EU VAT area with their own rates (CIVA art. 18(3)).
 
 The territories are recognised by country code, and within a member state by postcode.
@@ -102,6 +104,9 @@ class Place:
     kind: Literal["home", "eu", "third", "territory"]
     country: str
     why: str
+    # Northern Ireland, seen from the EU: outside the EU VAT area for services, inside it for goods
+    # (Windsor Framework art. 8 and Annex 3: the EU VAT rules on goods apply; VAT ids prefixed XI).
+    northern_ireland: bool = False
 
 
 def unhandled(what: str, where: str) -> Rejected:
@@ -137,6 +142,8 @@ def vat_place(address: Address, what: str, home: str = "FR") -> Place:
             return outside(country, where)
     for pattern, where in SPECIAL_POSTCODES.get(country, []):
         if pattern.fullmatch(postcode):
+            if country == "GB" and home in EU_COUNTRIES:
+                return Place("third", country, where, northern_ireland=True)
             raise unhandled(what, where)
     if country == "FR":
         if postcode.startswith("980"):
@@ -151,6 +158,12 @@ def vat_place(address: Address, what: str, home: str = "FR") -> Place:
     if country == home:
         return Place("home", country, f"{country}, the seller's country")
     return place(home, country, country, "")
+
+
+def is_northern_ireland(address: Address) -> bool:
+    """A GB address with a BT postcode (Windsor Framework: EU VAT rules for goods)."""
+    postcode = re.sub(r"[\s\-]", "", address.postcode).upper()
+    return address.country == "GB" and any(p.fullmatch(postcode) for p, _ in SPECIAL_POSTCODES["GB"])
 
 
 def place(home: str, territory: str, country: str, why: str) -> Place:
