@@ -202,7 +202,9 @@ def _decide(
             "established there (Directive art. 194, e.g. CGI art. 283-1) decides who accounts for the VAT: not "
             "handled for a sale from a stock there (UNSURE per state), refused rather than charged",
         )
-    if local is not None and ((place.kind == "eu" and not business) or seller.vat_regime == "franchise"):
+    if local is not None and (
+        ((place.kind == "eu" or place.northern_ireland) and not business) or seller.vat_regime == "franchise"
+    ):
         # From a stock abroad: a distance sale falls outside art. 59c (goods not dispatched from the member
         # state of establishment) and goes through the OSS of the establishment; not handled yet.
         raise Rejected(
