@@ -151,3 +151,81 @@ def test_each_ladder_rate_alone(country: str) -> None:
         line = {"sku": "X", "description": "Article", "quantity": "3", "unit_price": "19.99", "tax_category": key}
         doc = issue(paid(seller, consumers[0], [line]), seller)
         reconciles(doc)
+
+
+# --- across borders: distance sales at the destination's rates, the marketplace's own sales ---------------
+
+CN_SELLER = Seller.model_validate(
+    {
+        "id": "cn-reconcile",
+        "code": "CNR",
+        "legal_name": "Shenzhen Reconcile Co., Ltd.",
+        "address": {"line1": "1 Keyuan Road", "postcode": "518057", "city": "Shenzhen", "country": "CN"},
+    }
+)
+EU_MARKETS = sorted(cc for cc in SELLERS if cc != "GB")
+
+
+@st.composite
+def cross_border_sales(draw: st.DrawFn) -> tuple[str, dict[str, Any], Seller, Any]:
+    origin = draw(st.sampled_from([*EU_MARKETS, "CN"]))
+    to = draw(st.sampled_from([cc for cc in EU_MARKETS if cc != origin]))
+    if origin == "CN":
+        seller = CN_SELLER
+        dispatch: dict[str, Any] = {"dispatched_from": draw(st.sampled_from(EU_MARKETS))}
+        currency = "EUR"
+    else:
+        base = SELLERS[origin][0]
+        # Opted for destination taxation (Directive art. 59c(2)): every sale at the destination's rates.
+        seller = Seller.model_validate(
+            {
+                **base.model_dump(mode="json"),
+                "oss": {"country": origin, "since": "2021-07-01", "destination_option": True},
+            }
+        )
+        dispatch = {}
+        currency = draw(st.sampled_from(sorted({jurisdiction(origin).currency, "EUR"})))
+    keys = ladder(to)
+    lines = []
+    for n in range(draw(st.integers(1, 4))):
+        price = draw(st.decimals(Decimal("0.01"), Decimal("3000"), places=draw(st.sampled_from([2, 4]))))
+        qty = draw(st.decimals(Decimal("0.1"), Decimal("20"), places=draw(st.sampled_from([0, 1, 3]))))
+        lines.append(
+            {
+                "sku": f"SKU-{n}",
+                "description": "Article",
+                "quantity": str(qty),
+                "unit_price": str(price),
+                "destination_tax_category": draw(st.sampled_from(keys)),
+            }
+        )
+    buyer = draw(st.sampled_from(SELLERS[to][1]))
+    include_vat = draw(st.booleans())
+    try:
+        event = paid(seller, buyer, lines, currency=currency, include_vat=include_vat, dispatch=dispatch)
+    except EventRefused as exc:
+        event = {"refused": exc.code}
+    return to, event, seller, rates_for(currency, "EUR")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cross_border_sales())
+def test_every_cross_border_consumer_sale_reconciles(sale: tuple[str, dict[str, Any], Seller, Any]) -> None:
+    to, event, seller, rates = sale
+    note(f"{seller.id} -> {to} {json.dumps(event)}")
+    if "refused" in event:
+        return
+    doc = issue(event, seller, rates)
+    table = set(jurisdiction(to).rate_table(TAX_POINT).values())
+    assert {ln.vat_rate for ln in doc.lines} <= table  # the destination's rates, whoever invoices
+    assert doc.taxed_in == to
+    assert (doc.deemed_supply is not None) == (seller is CN_SELLER)
+    reconciles(doc)
+    assert doc.totals.tax_inclusive == doc.payment.amount
+    if doc.totals.tax_inclusive == 0:
+        return
+    corrected = credit(doc, refund(doc, doc.totals.tax_inclusive), seller)
+    reconciles(corrected)
+    assert corrected.totals.tax_inclusive == doc.totals.tax_inclusive
+    assert corrected.taxed_in == to
+    assert {ln.vat_rate for ln in corrected.lines} <= table
