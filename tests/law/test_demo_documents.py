@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,7 @@ def test_the_demo_shows_every_treatment(issued: list[Document]) -> None:
         "installation abroad AE",
         "OSS destination VAT",
         "distance sale at origin",
+        "supply where registered",
         "export G",
         "territory G",
         "deemed supplier EU (OSS)",
@@ -116,7 +118,9 @@ def test_distance_sales_are_taxed_at_origin_or_in_the_destination_country(issued
     # seller's works in France for a consumer: every one taxed where the goods arrive or the property is.
     assert {d.country for d in oss} >= {"DE", "ES", "IT", "BE"}
     for d in oss:
-        assert d.taxed_in == (d.delivery_address or d.buyer.address).country, d.number
+        to = d.delivery_address or d.buyer.address
+        # Northern Ireland (BT postcode) is taxed as XI, at the UK's rates (Windsor Framework art. 8).
+        assert d.taxed_in == ("XI" if to.postcode.startswith("BT") else to.country), d.number
         assert d.taxed_in != d.country
     at_origin = [d for d in issued if d.kind == "invoice" and treatment(d) == "distance sale at origin"]
     # Belgian, Portuguese and Polish sellers, well below the threshold: their own VAT, no scheme.
@@ -125,3 +129,53 @@ def test_distance_sales_are_taxed_at_origin_or_in_the_destination_country(issued
         assert d.scheme is None, d.number
         assert d.taxed_in in (None, d.country), d.number
         assert {b.category for b in d.vat_breakdown} == {"S"}
+
+
+def test_a_belgian_seller_registered_in_germany_supplies_there_under_german_rules(issued: list[Document]) -> None:
+    """Goods from its German stock to a German consumer (Directive 2006/112/EC art. 32) and works on a German
+    consumer's home (art. 47): supplied in Germany, under its rules (art. 219a(1)) and its 19 % (UStG §12(1)),
+    with the seller's German VAT number (art. 226(3)), not its Belgian one."""
+    local = [d for d in issued if d.kind == "invoice" and d.seller_id == "be-renov-meuse" and d.country == "DE"]
+    assert local
+    for d in local:
+        assert (d.seller.address.country, d.seller.vat_id) == ("BE", "DE814276658"), d.number
+        assert d.buyer.address.country == "DE", d.number
+        assert (d.scheme, d.taxed_in) == (None, None), d.number
+        assert [(b.category, b.rate) for b in d.vat_breakdown] == [("S", Decimal("19"))], d.number
+    stock = [d for d in local if any("goods dispatched from DE" in t and "art. 32" in t for t in d.trace)]
+    works = [d for d in local if any("installation/works on a property in DE" in t for t in d.trace)]
+    assert stock
+    assert works
+    # The heat pump's installation, EUR 1,450.00 including VAT: 1,450.00 / 1.19 = 1,218.49 net, 231.51 VAT.
+    for d in works:
+        assert (d.totals.tax_exclusive, d.totals.tax_total, d.totals.tax_inclusive) == (
+            Decimal("1218.49"),
+            Decimal("231.51"),
+            Decimal("1450.00"),
+        ), d.number
+
+
+def test_northern_ireland_takes_the_eu_rules_for_goods(issued: list[Document]) -> None:
+    """Windsor Framework art. 8: a Belfast business with an XI number receives an intra-EU supply (K), a
+    consumer a distance sale: the German seller above its EUR 10,000 at the UK's 20 % through the OSS (taxed in
+    XI), the Portuguese seller below it at Portugal's 23 %."""
+    from mandat.cli.main import treatment
+
+    ni = [
+        d for d in issued if d.kind == "invoice" and (d.delivery_address or d.buyer.address).postcode.startswith("BT")
+    ]
+    k = [d for d in ni if d.buyer.is_business]
+    assert k
+    for d in k:
+        assert (treatment(d), d.buyer.vat_id) == ("intra-EU K", "XI980780684"), d.number
+        assert [(b.category, b.exemption_code) for b in d.vat_breakdown] == [("K", "VATEX-EU-IC")], d.number
+    oss = [d for d in ni if d.country == "DE" and not d.buyer.is_business]
+    at_origin = [d for d in ni if d.country == "PT" and not d.buyer.is_business]
+    assert oss
+    assert at_origin
+    for d in oss:
+        assert (treatment(d), d.scheme, d.taxed_in) == ("OSS destination VAT", "oss", "XI"), d.number
+        assert [(b.category, b.rate) for b in d.vat_breakdown] == [("S", Decimal("20"))], d.number
+    for d in at_origin:
+        assert (treatment(d), d.scheme, d.taxed_in) == ("distance sale at origin", None, None), d.number
+        assert [(b.category, b.rate) for b in d.vat_breakdown] == [("S", Decimal("23"))], d.number

@@ -513,6 +513,7 @@ TREATMENTS = (
     "installation abroad AE",
     "OSS destination VAT",
     "distance sale at origin",
+    "supply where registered",
     "export G",
     "territory G",
     *DEEMED.values(),
@@ -527,13 +528,17 @@ def destination(doc: Any) -> str:
 
 def treatment(doc: Any) -> str:
     """How a document was taxed, in a word of the summary: domestic, franchise, K, AE (domestic, cross-border,
-    installation abroad), the destination's VAT through the OSS, a distance sale at origin, export or
-    special territory (G), the marketplace as deemed supplier (EU, IOSS, UK), outside scope.
+    installation abroad), the destination's VAT through the OSS, a distance sale at origin, a supply in another
+    member state where the seller is registered, export or special territory (G), the marketplace as deemed
+    supplier (EU, IOSS, UK), outside scope.
 
     Read from what the document records: ``deemed_supply`` and ``scheme`` (Directive 2006/112/EC art. 14a,
-    369a, 369l; VATA 1994 s.5A), the VAT categories of its breakdown (EN 16931 BT-118), and the buyer's or
-    delivery country against the seller's."""
+    369a, 369l; VATA 1994 s.5A), the VAT categories of its breakdown (EN 16931 BT-118), the country whose rules
+    applied against the seller's establishment (art. 32, 36, 47 with 219a(1): a supply made where the seller is
+    registered), and the buyer's or delivery country against the seller's. Northern Ireland (a BT postcode)
+    takes the EU rules for goods (Windsor Framework art. 8): its consumers' parcels are distance sales."""
     from mandat.domain.parties import EU_COUNTRIES
+    from mandat.rules.territory import is_northern_ireland
 
     if doc.deemed_supply is not None and doc.scheme in DEEMED:
         return DEEMED[doc.scheme]
@@ -544,6 +549,8 @@ def treatment(doc: Any) -> str:
     abroad = doc.buyer.address.country != doc.country or to != doc.country
     if "K" in categories:
         return "intra-EU K"
+    if doc.country != doc.seller.address.country and doc.country in EU_COUNTRIES:
+        return "supply where registered"  # under the rules of the state of supply, the seller's id there
     if "AE" in categories:
         if abroad and any("installation/works" in t for t in doc.trace):  # art. 36, 47: the property's state
             return "installation abroad AE"
@@ -555,7 +562,8 @@ def treatment(doc: Any) -> str:
         return "outside scope O"
     if "E" in categories:
         return "franchise E"
-    if to != doc.country and to in EU_COUNTRIES and doc.country in EU_COUNTRIES and not doc.buyer.is_business:
+    eu_goods_rules = to in EU_COUNTRIES or is_northern_ireland(doc.delivery_address or doc.buyer.address)
+    if to != doc.country and eu_goods_rules and doc.country in EU_COUNTRIES and not doc.buyer.is_business:
         return "distance sale at origin"  # art. 59c: below the seller's EUR 10,000 threshold
     return "domestic"
 
@@ -574,12 +582,21 @@ def classified(service: Mandat) -> list[tuple[Document, str]]:
 
 
 def treatment_mix(service: Mandat) -> None:
-    """Documents per treatment, with the routes (seller country → destination) they went."""
+    """Documents per treatment, with the routes (seller country → destination) they went; Northern Ireland
+    shows as XI, its VAT prefix for goods."""
+    from mandat.rules.territory import is_northern_ireland
+
     mix: dict[str, dict[str, int]] = {}
     for doc, kind in classified(service):
-        origin = doc.deemed_supply.seller_country if doc.deemed_supply is not None else doc.country
+        if doc.deemed_supply is not None:
+            origin = doc.deemed_supply.seller_country
+        elif kind == "supply where registered":
+            origin = doc.seller.address.country  # established there, taxed where supplied
+        else:
+            origin = doc.country
         routes = mix.setdefault(kind, {})
-        route = f"{origin}→{destination(doc)}"
+        to = "XI" if is_northern_ireland(doc.delivery_address or doc.buyer.address) else destination(doc)
+        route = f"{origin}→{to}"
         routes[route] = routes.get(route, 0) + 1
     table = Table("treatment", "documents", "routes (seller country → destination)", title="mandat — treatments")
     order = {t: i for i, t in enumerate(TREATMENTS)}

@@ -1,7 +1,8 @@
-"""Demo data of the Belgian market: a retailer in Ghent (Dutch), an installer in Namur (French),
-buyers in the three language regions and Brussels, products at every rate of the Belgian ladder and
-a renovation order whose facts meet the 6 % conditions. Plain data; identifiers carry valid check
-digits (enterprise number: 97 - first eight digits mod 97)."""
+"""Demo data of the Belgian market: a retailer in Ghent (Dutch), an installer in Namur (French, also
+registered for VAT in Germany), buyers in the three language regions and Brussels, products at every
+rate of the Belgian ladder and a renovation order whose facts meet the 6 % conditions. Plain data;
+identifiers carry valid check digits (enterprise number: 97 - first eight digits mod 97; the German
+USt-IdNr: ISO 7064 mod 11,10)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ SELLERS: list[dict[str, Any]] = [
         "legal_form": "SRL",
         "trade_register": "RPM Liège, division Namur",
         "legal_language": "fr",
+        # A stock in Aachen and works across the border: registered for VAT in Germany (Directive 2006/112/EC
+        # art. 214), its sales from that stock and on German consumers' homes are German (art. 32, 47, 219a(1)).
+        "registrations": [{"country": "DE", "vat_id": "DE814276658", "since": "2025-03-01"}],
         "invoice_series": "F-{code}-{seq:06}",
         "credit_note_series": "NC-{code}-{seq:06}",
     },

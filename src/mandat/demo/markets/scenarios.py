@@ -8,11 +8,19 @@ a business of another market, a consumer outside the EU VAT area), and the facts
 * ``k``: goods to a business of another member state, VAT id checked in VIES (art. 138: category K);
 * ``service``: a service to a business of another member state (art. 44, 196: reverse charge AE);
 * ``install``: an installation on a business's premises in another member state (art. 36, 194: AE);
-* ``works``: works on a consumer's property abroad by a seller with the OSS (art. 47, 369a);
+* ``works``: works on a consumer's property abroad by a seller with the OSS (art. 47, 369a), or by one
+  registered for VAT in the property's state: a supply there, under its rules (art. 219a(1));
+* ``local``: goods from the seller's stock in another member state where it is registered for VAT, to a
+  consumer there: supplied there (art. 32), invoiced under that state's rules with the seller's VAT id
+  there (art. 226(3));
 * ``export``: goods to a consumer outside the EU (art. 146: category G), the UK's above GBP 135;
 * ``territory``: goods to the Canary Islands or the French overseas departments (art. 6: export);
 * ``eu_goods``, ``ioss``, ``uk_goods``, ``uk_import``: the marketplace as deemed supplier
   (art. 14a(2), 14a(1); VATA 1994 s.5A).
+
+Northern Ireland (``to="NI"``, a Belfast address: BT postcode) takes the EU rules for goods (Windsor
+Framework art. 8): a business with an XI VAT number receives an intra-EU supply (K), a consumer a distance
+sale, at origin below the seller's threshold, at the UK's rate through the OSS (``taxed_in`` XI) above it.
 
 Only lines at the standard rate travel in a distance sale: a reduced line would need the destination's
 rate key (``destination_tax_category``), which the demo gives where the product is the same everywhere.
@@ -50,6 +58,23 @@ GB_CONSUMER: dict[str, Any] = {
     "address": {"line1": "22 Gloucester Road", "postcode": "BS7 8AE", "city": "Bristol", "country": "GB"},
     "email": "oliver.bennett@mail.example",
 }
+# Belfast: a GB address with a BT postcode, Northern Ireland for goods (Windsor Framework art. 8).
+BELFAST: dict[str, Any] = {"line1": "1 Donegall Square", "postcode": "BT1 5GS", "city": "Belfast", "country": "GB"}
+NI_CONSUMER: dict[str, Any] = {
+    "kind": "consumer",
+    "name": "Siobhan Kelly",
+    "address": BELFAST,
+    "email": "siobhan.kelly@mail.example",
+    "language": "en",
+}
+NI_BUSINESS: dict[str, Any] = {
+    "kind": "business",
+    "name": "Belfast Build Supplies Ltd",
+    "address": BELFAST,
+    "email": "accounts@belfast-build.example",
+    "language": "en",
+    "vat_id": "XI980780684",  # Northern Ireland's prefix for goods, checked in VIES like a member state's
+}
 ABROAD: dict[str, dict[str, Any]] = {
     "US": {
         "kind": "consumer",
@@ -84,7 +109,7 @@ ABROAD: dict[str, dict[str, Any]] = {
 class Scenario:
     kind: str
     seller: str  # seller country (CN, US: the overseas sellers)
-    to: str  # buyer's country, or a key of ABROAD
+    to: str  # buyer's country, a key of ABROAD, or NI (Northern Ireland)
     currency: str | None = None  # default: the seller country's
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -120,6 +145,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("export", "GB", "FR"),
     Scenario("k", "PT", "PL"),
     Scenario("distance", "ES", "BE"),
+    Scenario("local", "BE", "DE"),
+    Scenario("distance", "DE", "NI"),
+    Scenario("k", "BE", "NI"),
+    Scenario("works", "BE", "DE"),
+    Scenario("distance", "PT", "NI"),
 )
 
 NATIONAL = {"PL": "PLN", "GB": "GBP", "CN": "EUR", "US": "EUR"}
@@ -193,7 +223,11 @@ def order(
         lines = copy.deepcopy(rng.sample(standard, k=rng.randint(1, min(3, len(standard)))))
         for ln in lines:
             ln["quantity"] = str(rng.choice([1, 1, 2]))
-    if s.kind in ("eu_goods", "uk_goods"):
+    if s.kind == "local":
+        # From the stock in the buyer's state: the seller registered there first (the others are refused).
+        delivery["dispatched_from"] = s.to
+        candidates = sorted(candidates, key=lambda seller: seller.registered_in(s.to) is None)
+    elif s.kind in ("eu_goods", "uk_goods"):
         delivery["dispatched_from"] = "FR" if s.kind == "eu_goods" else "GB"
     elif s.kind in ("ioss", "uk_import"):
         limit = EU_LIMIT if s.kind == "ioss" else UK_LIMIT
@@ -220,6 +254,8 @@ def order(
 
 
 def _buyer(rng: random.Random, s: Scenario, modules: dict[str, ModuleType], business: bool) -> dict[str, Any]:
+    if s.to == "NI":
+        return NI_BUSINESS if business else NI_CONSUMER
     if s.to in ABROAD:
         return ABROAD[s.to]
     if s.to == "GB" and not business:
