@@ -21,7 +21,7 @@ from typing import Any
 
 from mandat.domain.parties import Seller
 from tests.factories import seller
-from tests.markets import credit, issue, paid, refund, refused, schematron_errors
+from tests.markets import credit, issue, paid, refund, refused, schematron_errors, seller_from
 
 D = Decimal
 
@@ -187,3 +187,13 @@ def test_works_for_a_consumer_abroad_without_a_registration_stay_refused() -> No
     lines = [{"sku": "HP", "description": "Pompe à chaleur", "quantity": "1", "unit_price": "5000.00"}]
     event = paid(UNREGISTERED, BE_CONSUMER, lines, works=works, amount="6000.00")
     assert "registered for VAT in BE" in refused(event, UNREGISTERED, "unsupported_case").reason
+
+
+def test_a_belgian_sellers_german_sale_is_in_german_not_in_its_region_s_language() -> None:
+    # The seller's legal language (fr, Namur) is Belgium's language law; a sale in Germany reads German.
+    from mandat.demo.markets import be
+
+    meuse = seller_from(next(s for s in be.SELLERS if s["id"] == "be-renov-meuse"))
+    doc = issue(paid(meuse, DE_CONSUMER, [drill(tax_category="standard")], dispatch=FROM_DE), meuse)
+    assert (doc.country, doc.language, doc.seller.vat_id) == ("DE", "de", "DE814276658")
+    assert (doc.totals.tax_total, doc.totals.tax_inclusive) == (D("19.00"), D("119.00"))

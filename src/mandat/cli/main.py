@@ -609,7 +609,8 @@ def treatment_mix(service: Mandat) -> None:
 
 
 def market_mix(service: Mandat) -> None:
-    """Documents per seller country: languages, currencies and VAT rates, as issued."""
+    """Documents per country whose invoicing rules they follow (the seller's; the state where a registered
+    seller supplied; the marketplace's for its own sales): languages, currencies and VAT rates, as issued."""
     mix: dict[str, dict[str, Any]] = {}
     for doc, kind in classified(service):
         m = mix.setdefault(
@@ -621,7 +622,7 @@ def market_mix(service: Mandat) -> None:
         m["rates"].update(f"{b.category} {b.rate.normalize():f}%" for b in doc.vat_breakdown)
         m["treatments"][kind] = m["treatments"].get(kind, 0) + 1
     table = Table(
-        "seller country", "documents", "languages", "currencies", "VAT", "treatments", title="mandat — markets"
+        "rules of", "documents", "languages", "currencies", "VAT", "treatments", title="mandat — markets"
     )
     for country in sorted(mix):
         m = mix[country]

@@ -137,10 +137,11 @@ class Jurisdiction:
 
     def document_language(self, requested: str | None, buyer_country: str, seller: Seller | None = None) -> str:
         """The buyer's choice; else, at home, the seller's legal language when it has one (a Belgian
-        seller's region); else the language of the buyer's country, else the pack's own."""
+        seller's region, for a sale in Belgium by a seller established there); else the language of the
+        buyer's country, else the pack's own."""
         if requested:
             return requested
-        if seller is not None and buyer_country == self.code and seller.legal_language:
+        if seller is not None and buyer_country == self.code == seller.address.country and seller.legal_language:
             return seller.legal_language
         return BUYER_LANGUAGE_BY_COUNTRY.get(buyer_country, self.legal_languages[0])
 
