@@ -166,7 +166,8 @@ def test_the_mandate_is_the_note_and_the_seller_the_supplier() -> None:
     )
     assert "Facture acquittée le 18/11/2026" in note
     assert text(tree, "//cac:AgentParty | //cac:PayeeParty | //cac:SellerSupplierParty") == []
-    assert "Brico Market" not in one(tree, "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName/text()")
+    supplier = "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName/text()"
+    assert one(tree, supplier) == "Klushuis Leie BV"
 
 
 def test_domestic_credit_note_names_its_invoice() -> None:
@@ -267,7 +268,8 @@ def _without(xml: bytes, path: str) -> bytes:
     tree = etree.fromstring(xml)
     [el] = tree.xpath(path, namespaces=NS)
     el.getparent().remove(el)
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    out: bytes = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    return out
 
 
 def test_without_order_or_buyer_reference_fails_r003() -> None:
@@ -286,13 +288,18 @@ def test_a_wrong_enterprise_number_fails_the_0208_check() -> None:
     assert "PEPPOL-COMMON-R043" in rule_ids(xml)
 
 
-def test_without_the_credited_invoice_reference_fails_cen_rules() -> None:
-    inv = domestic_invoice()
-    xml = build(credit(inv, refund(inv, "81.72"), RETAILER))
-    broken = _without(xml, "cac:BillingReference")
+def test_without_the_vat_in_the_tax_currency_fails_br_53() -> None:
+    rates = fixed_rates(Rate("ECB", "EUR", "GBP", D("0.80"), date(2026, 11, 19)))
+    xml = build(issue(paid(RETAILER, IMMO, [line()], currency="GBP"), RETAILER, rates))
+    broken = _without(xml, "cac:TaxTotal[cbc:TaxAmount/@currencyID='EUR']")
     assert xsd_errors(broken) == []
-    # The credit note itself is valid without BG-3 in EN 16931; the mapping test above is what guards it.
-    assert rule_ids(xml) == set()
+    assert "BR-53" in rule_ids(broken)
+
+
+def test_intra_eu_goods_without_the_deliver_to_country_fail_br_ic_12() -> None:
+    xml = build(issue(paid(RETAILER, DE_COMPANY, [line("standard", "2", "50.00")]), RETAILER))
+    broken = _without(xml, "cac:Delivery/cac:DeliveryLocation")
+    assert "BR-IC-12" in rule_ids(broken)
 
 
 # --- refusals --------------------------------------------------------------------------------------------

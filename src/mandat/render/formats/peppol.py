@@ -95,7 +95,7 @@ EAS_VAT: dict[str, str] = {
 MANDATE_CODES = ("mandate", "mandate_credit")
 
 _BE_VAT = re.compile(r"^BE([01]\d{9})$")
-_NSMAP_COMMON = {"cac": CAC, "cbc": CBC}
+_NSMAP_COMMON: dict[str | None, str] = {"cac": CAC, "cbc": CBC}
 
 
 def build(doc: Document) -> bytes:
@@ -104,7 +104,8 @@ def build(doc: Document) -> bytes:
     credit = doc.kind == "credit_note"
     root_ns = NS_CREDIT_NOTE if credit else NS_INVOICE
     tag = f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}"
-    root = etree.Element(tag, nsmap={None: root_ns, **_NSMAP_COMMON})
+    nsmap: dict[str | None, str] = {None: root_ns, **_NSMAP_COMMON}
+    root = etree.Element(tag, nsmap=nsmap)
     _leaf(root, "cbc:CustomizationID", CUSTOMIZATION_ID)  # BT-24
     _leaf(root, "cbc:ProfileID", PROFILE_ID)  # BT-23
     _leaf(root, "cbc:ID", doc.number)  # BT-1
@@ -131,7 +132,8 @@ def build(doc: Document) -> bytes:
     _monetary_total(root, doc)
     for line in doc.lines:
         _line(root, doc.currency, line, credit)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
 
 
 def _check(doc: Document) -> None:
@@ -369,5 +371,3 @@ def _amount(value: Decimal) -> str:
 def _number(value: Decimal) -> str:
     """Prices, quantities and rates: trailing zeros stripped, never exponent notation."""
     return format(normalize(value), "f")
-
-
