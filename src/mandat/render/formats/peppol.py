@@ -30,7 +30,8 @@ Choices where the specification leaves room:
   (which would require a payee account the record does not have). On a credit note BT-9 has no header element
   in UBL: it goes into ``PaymentMeans/PaymentDueDate``.
 - Tax currency (BT-6 / BT-111): ``TaxCurrencyCode`` and a second ``TaxTotal`` with only the amount in the
-  tax currency (PEPPOL-EN16931-R053 / R054). The rate itself has no business term: it is in the mentions.
+  tax currency (PEPPOL-EN16931-R053 / R054). The rate itself has no business term in EN 16931 and is not
+  among the mentions: like the CII, the XML does not carry it (UBL ``TaxExchangeRate`` is outside BIS 3.0).
 - Document-level allowances and charges are not in the record (discounts are carried on the lines): a record
   with a non-zero BT-107 / BT-108 cannot be expressed truthfully and is refused.
 
