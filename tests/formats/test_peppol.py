@@ -342,3 +342,16 @@ def test_self_billing_type_is_never_produced() -> None:
     with pytest.raises(Rejected) as exc:
         build(doc)
     assert exc.value.code == "peppol_self_billing"
+
+
+def test_a_line_discount_is_a_line_allowance() -> None:
+    # 3 x 12.00 = 36.00 less 6.00 off the line = 30.00 net; 30.00 x 0.21 = 6.30; 36.30 (PEPPOL-EN16931-R120).
+    inv = issue(paid(RETAILER, IMMO, [{**line(), "discount": "6.00"}]), RETAILER)
+    tree = valid(inv)
+    allowance = "cac:InvoiceLine/cac:AllowanceCharge"
+    assert one(tree, f"{allowance}/cbc:ChargeIndicator/text()") == "false"
+    assert one(tree, f"{allowance}/cbc:Amount/text()") == "6.00"
+    assert one(tree, f"{allowance}/cbc:AllowanceChargeReasonCode/text()") == "95"
+    assert one(tree, "cac:InvoiceLine/cbc:LineExtensionAmount/text()") == "30.00"
+    assert one(tree, "cac:InvoiceLine/cac:Price/cbc:PriceAmount/text()") == "12"
+    assert subtotals(tree) == [("S", "21", "30.00", "6.30")]
