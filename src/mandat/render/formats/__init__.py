@@ -1,0 +1,1 @@
+"""National and network e-invoice formats, each built from a ``Document`` only (issue 15)."""
