@@ -1,0 +1,1 @@
+"""National e-invoice formats built from a ``Document`` record (one module per format)."""
