@@ -54,7 +54,10 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 YES, NO = "1", "2"  # etd:TWybor1_2
 
 # EU member states as KSeF codes them (TKodyKrajowUE: Greece is EL, Northern Ireland XI).
-EU_CODES = frozenset("AT BE BG CY CZ DK EE FI FR DE EL HR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE XI".split())
+EU_CODES = frozenset(
+    ["AT", "BE", "BG", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HR", "HU", "IE", "IT", "LV", "LT",
+     "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "XI"]
+)  # fmt: skip
 _NIP = re.compile(r"[1-9]((\d[1-9])|([1-9]\d))\d{7}")  # etd:TNrNIP
 _NR_VAT_UE = re.compile(r"(\d|[A-Z]|\+|\*){1,12}")  # TNrVatUE
 _KRS = re.compile(r"\d{10}")
@@ -118,7 +121,8 @@ def build(doc: Document, corrected_ksef_number: str | None = None) -> bytes:
     zam = _sub(_sub(fa, "WarunkiTransakcji"), "Zamowienia")
     _sub(zam, "NrZamowienia", doc.purchase_order or doc.order_id)
     _footer(root, doc)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
 
 
 # --- scope -----------------------------------------------------------------------------------
@@ -256,11 +260,18 @@ def _group(doc: Document, category: str, rate: Decimal) -> tuple[str | None, str
         field, code = ZERO_FIELDS[category]
         return None, field, code
     if category == "AE":
-        # Buyer liable: a service whose place of supply is the buyer's state (art. 28b) is "np I" in
-        # P_13_8 with "odwrotne obciążenie"; a domestic reverse charge (art. 17 ust. 1 pkt 7-8) is "oo".
-        if doc.buyer.address.country == "PL":
+        # Buyer liable ("odwrotne obciążenie", P_18): a service to an EU taxpayer (art. 28b) is "np II" in
+        # P_13_9; another supply taxed abroad "np I" in P_13_8; a domestic reverse charge (art. 17 ust. 1)
+        # "oo" in P_13_10.
+        country = "EL" if doc.buyer.address.country == "GR" else doc.buyer.address.country
+        if country == "PL":
             return None, "P_13_10", "oo"
-        return None, "P_13_8", "np I"
+        ae = [ln for ln in doc.lines if ln.vat_category == "AE"]
+        if country in EU_CODES and ae and all(ln.nature == "service" for ln in ae):
+            return None, "P_13_9", "np II"  # art. 100 ust. 1 pkt 4: services to an EU taxpayer (art. 28b)
+        if any(ln.nature == "service" for ln in ae) and country in EU_CODES:
+            raise Rejected("ksef_mixed_reverse_charge", "goods and services under reverse charge to an EU buyer")
+        return None, "P_13_8", "np I"  # supplies outside Poland other than art. 100 ust. 1 pkt 4
     raise Rejected(
         "ksef_category_unsupported",
         f"VAT category {category} has no unambiguous FA(3) field in this slice (np I / np II need the place of supply)",
