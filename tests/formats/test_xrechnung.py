@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from mandat.demo.markets import de
+from mandat.demo.markets import de, gb
 from mandat.domain.documents import Document
 from mandat.domain.exchange import Rate
 from mandat.domain.refusals import Rejected
@@ -181,6 +181,24 @@ def test_invoice_in_another_currency_states_the_vat_in_euro() -> None:
     assert x(xml, "//ram:TaxTotalAmount[@currencyID='CHF']/text()") == ["28.31"]
     assert x(xml, "//ram:TaxTotalAmount[@currencyID='EUR']/text()") == ["35.39"]
     assert problems(build(credit_note(inv), seller_phone=PHONE)) == []
+
+
+def test_services_from_a_uk_seller_outside_the_scope_carry_a_zero_rate() -> None:
+    # VATA 1994 s.7A(2)(a): a UK seller's service to a German business is outside UK VAT, category O,
+    # 250.00 net and gross. BR-DE-14 wants a rate on every breakdown, BR-O-05 none on the line: 0 on the
+    # breakdown only.
+    gb_seller = seller_from(gb.SELLERS[0])
+    service = {"sku": "PLAN", "description": "Planung", "quantity": "1", "unit_price": "250.00", "nature": "service"}
+    doc = issue(paid(gb_seller, KAISER, [service]), gb_seller)
+    assert [b.category for b in doc.vat_breakdown] == ["O"]
+    xml = build(doc, seller_phone="+44 20 7946 0000")
+    assert problems(xml) == []
+    header = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
+    assert x(xml, f"{header}/ram:RateApplicablePercent/text()") == ["0"]
+    assert x(xml, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent") == []
+    assert x(xml, "//ram:GrandTotalAmount/text()") == ["250.00"]
+    broken = _without(xml, f"{header}/ram:RateApplicablePercent")
+    assert [f.split()[0] for f in xr_failures(broken)] == ["BR-DE-14"]
 
 
 def test_consumer_who_asks_for_it() -> None:
