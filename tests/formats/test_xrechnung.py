@@ -352,3 +352,15 @@ def test_official_example_validates(path: Path) -> None:
 def test_there_are_official_examples() -> None:
     require(XR_CII)
     assert len(_examples()) == 21
+
+
+def test_the_sellers_registered_telephone_is_the_contact_telephone() -> None:
+    # Seller.phone (the registry) is snapshotted on the record: no caller-given number needed.
+    s = seller_from({**LINDNER, "phone": PHONE})
+    doc = issue(paid(s, KAISER, [DRILL]), s)
+    xml = build(doc)
+    assert problems(xml) == []
+    assert x(
+        xml,
+        "//ram:SellerTradeParty/ram:DefinedTradeContact/ram:TelephoneUniversalCommunication/ram:CompleteNumber/text()",
+    ) == [PHONE]

@@ -118,6 +118,7 @@ class SellerIdentity(In):
     trade_name: ShortText | None = None
     address: Address
     email: ShortText | None = None
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 ()./\-]{4,30}$")
     siren: str | None = None
     siret: str | None = None
     vat_id: str | None = None

@@ -70,8 +70,9 @@ class PartySnapshot(Record):
     is_business: bool = False
     ids: list[PartyId] = []  # other countries' identifiers, as their packs print them
     legal_info: str | None = None  # BT-33 as the seller country's pack words it (legal form, capital, register)
+    phone: str | None = None  # BT-42 seller contact telephone (XRechnung BR-DE-6)
 
-    LATER = frozenset({"ids", "legal_info"})
+    LATER = frozenset({"ids", "legal_info", "phone"})
 
 
 class IssuerSnapshot(Record):

@@ -259,6 +259,8 @@ class Seller(Frozen):
     trade_name: ShortText | None = None
     address: Address
     email: ShortText | None = None
+    # BT-42, as written by the seller ("+49 89 1234567"): XRechnung requires a seller telephone (BR-DE-6).
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()./\-]{4,30}$")] | None = None
     siren: str | None = None
     siret: str | None = None
     vat_id: str | None = None

@@ -52,6 +52,7 @@ def seller_snapshot(seller: Seller, language: str = "fr") -> PartySnapshot:
         siren=seller.siren,
         siret=seller.siret,
         email=seller.email,
+        phone=seller.phone,
         legal_form=seller.legal_form,
         share_capital=seller.share_capital,
         registry=registry,

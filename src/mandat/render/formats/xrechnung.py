@@ -18,8 +18,9 @@ XRechnung asks more than EN 16931:
   any non-empty value, and these are the buyer's own references to the purchase. A public buyer routes
   by Leitweg-ID, so the caller must pass it for those buyers: the fallback is only for private buyers;
 - BG-6 Seller contact (BR-DE-2, -5, -6, -7): the contact point is the seller's name (the record names no
-  person or department, and none is invented), the e-mail the seller's. The record carries no telephone:
-  it comes from the caller (``seller_phone``) or the document is refused with BR-DE-6 - an invented
+  person or department, and none is invented), the e-mail the seller's. The telephone is the record's
+  (``Seller.phone`` snapshotted), else the caller's (``seller_phone``), else the document is refused with
+  BR-DE-6 - an invented
   number would be a false statement on the invoice;
 - BG-16 Payment instructions (BR-DE-1) stay, already paid or not: XRechnung has no "paid" code, BT-113
   (paid amount) and BT-115 = 0 say it. A card payment cannot be coded 48 (BR-DE-24-a would then demand
@@ -77,7 +78,7 @@ def build(doc: Document, buyer_reference: str | None = None, *, seller_phone: st
     contact's telephone (BT-42), which the record does not carry. Raises ``Rejected`` with the XRechnung
     rule id when the record cannot satisfy it.
     """
-    phone = _given(seller_phone)
+    phone = _given(seller_phone) or doc.seller.phone
     if phone is None:
         raise Rejected(
             "BR-DE-6",
