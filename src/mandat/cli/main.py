@@ -19,6 +19,7 @@ from rich.text import Text
 from mandat.cli.common import HomeOpt, console, fail, json_lines, open_service, read_text, settings_from_env
 from mandat.domain.documents import Document
 from mandat.domain.parties import Seller
+from mandat.domain.refusals import Rejected
 from mandat.rules.invoice import check_seller
 from mandat.service.app import Mandat, ReplayRefused
 
@@ -490,6 +491,73 @@ def demo(
     summary(service, time.perf_counter() - started, documents_count(service) - before, accepted)
     market_mix(service)
     treatment_mix(service)
+    format_mix(service)
+
+
+def format_mix(service: Mandat) -> None:
+    """Every document in each format it is due in (``render.formats.formats_for``), written under
+    ``<home>/einvoices/<format>/``: documents per format, and the refusals of a builder by code."""
+    from mandat.render import formats
+    from mandat.store import repository as repo
+
+    with service.engine.connect() as conn:
+        docs = list(repo.iter_documents(conn))
+    built: dict[str, int] = {}
+    refused: dict[str, dict[str, int]] = {}
+    out = service.settings.home / "einvoices"
+    for doc in docs:
+        for name in formats.formats_for(doc)[1:]:  # the EN 16931 CII is rendered with the PDF already
+            try:
+                xml = formats.build(name, doc)
+            except Rejected as exc:
+                codes = refused.setdefault(name, {})
+                codes[exc.code] = codes.get(exc.code, 0) + 1
+                continue
+            folder = out / name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{doc.series_owner or doc.seller_id}-{doc.number}.xml").write_bytes(xml)
+            built[name] = built.get(name, 0) + 1
+    table = Table("format", "documents", "refused (code: count)", title="mandat — e-invoice formats")
+    table.add_row("en16931-cii (Factur-X)", str(len(docs)), "")
+    for name in sorted(set(built) | set(refused)):
+        why = ", ".join(f"{c}: {n}" for c, n in sorted(refused.get(name, {}).items()))
+        table.add_row(name, str(built.get(name, 0)), why)
+    console.print(table)
+    if built:
+        console.print(f"national e-invoices:  {out}")
+
+
+@app.command()
+def einvoice(
+    number: str,
+    home: HomeOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="format name (default: the legal channel's)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (default: standard output)")] = None,
+    leitweg_id: Annotated[str | None, typer.Option(help="XRechnung BT-10 buyer reference")] = None,
+) -> None:
+    """Build an issued document in an e-invoice format from its stored record (render/formats)."""
+    from mandat.render import formats
+    from mandat.store import repository as repo
+
+    service = _open(home)
+    with service.engine.connect() as conn:
+        doc = repo.get_document(conn, number=number) or repo.get_document(conn, doc_id=number)
+    if doc is None:
+        console.print(f"no document numbered {number}", style="red")
+        raise typer.Exit(1)
+    due = formats.formats_for(doc)
+    name = fmt or due[-1]
+    options: dict[str, Any] = {"buyer_reference": leitweg_id} if name == "xrechnung-3-cii" and leitweg_id else {}
+    try:
+        xml = formats.build(name, doc, **options)
+    except Rejected as exc:
+        console.print(f"{name}: refused {exc.code}: {exc.reason}", style="red")
+        raise typer.Exit(2) from exc
+    if out is None:
+        sys.stdout.buffer.write(xml)
+    else:
+        out.write_bytes(xml)
+        console.print(f"{name} ({', '.join(due)} due): {out}")
 
 
 def import_demo_rates(service: Mandat, files: list[Path]) -> None:
@@ -621,9 +689,7 @@ def market_mix(service: Mandat) -> None:
         m["currencies"].add(doc.currency + (f"→{doc.exchange.tax_currency}" if doc.exchange else ""))
         m["rates"].update(f"{b.category} {b.rate.normalize():f}%" for b in doc.vat_breakdown)
         m["treatments"][kind] = m["treatments"].get(kind, 0) + 1
-    table = Table(
-        "rules of", "documents", "languages", "currencies", "VAT", "treatments", title="mandat — markets"
-    )
+    table = Table("rules of", "documents", "languages", "currencies", "VAT", "treatments", title="mandat — markets")
     for country in sorted(mix):
         m = mix[country]
         langs = ", ".join(f"{k} {v}" for k, v in sorted(m["languages"].items(), key=lambda kv: -kv[1]))

@@ -1,1 +1,54 @@
-"""National and network e-invoice formats, each built from a ``Document`` only (issue 15)."""
+"""National and network e-invoice formats, each built from a ``Document`` only (issue 15).
+
+One record, many formats: every format is a module with ``build(doc) -> bytes`` (deterministic: same
+record, same bytes), registered here by name. Which formats a document gets follows the decision table
+of ``shared/research/markets-and-formats.md`` §5.2 as the rules recorded it:
+
+* ``en16931-cii``: the EN 16931 CII embedded in the Factur-X PDF, for every document (``render/cii.py``);
+* the e-invoice that is the legal invoice where the record names a channel (``Document.legal_channel``, set
+  by the country pack): Peppol BIS 3.0 between Belgian businesses, FatturaPA for the SdI, KSeF FA(3);
+* ``xrechnung-3-cii``: on a German buyer's request (a Leitweg-ID), never by default: Factur-X EN 16931 is
+  the default German structured invoice (``build(name, doc, buyer_reference=...)``).
+
+Not yet here (issue 15, still open): Verifactu records, Portugal's ATCUD and QR, the French CTC
+extensions, storing the national files beside the PDF in the render step, and the run-time validation gate.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from mandat.domain.documents import Document
+from mandat.domain.refusals import Rejected
+
+# Format name -> module with build(doc, ...) -> bytes.
+FORMATS: dict[str, str] = {
+    "en16931-cii": "mandat.render.cii",
+    "peppol-bis-3": "mandat.render.formats.peppol",
+    "fatturapa-fpr12": "mandat.render.formats.fatturapa",
+    "ksef-fa3": "mandat.render.formats.ksef",
+    "xrechnung-3-cii": "mandat.render.formats.xrechnung",
+}
+# The legal channel a country pack records -> the format that channel carries.
+CHANNEL_FORMAT: dict[str, str] = {"Peppol": "peppol-bis-3", "SdI": "fatturapa-fpr12", "KSeF": "ksef-fa3"}
+
+
+def formats_for(doc: Document) -> list[str]:
+    """The formats the document is due in, the EN 16931 CII first."""
+    out = ["en16931-cii"]
+    channel = CHANNEL_FORMAT.get(doc.legal_channel or "")
+    if channel is not None and channel in FORMATS:
+        out.append(channel)
+    return out
+
+
+def build(name: str, doc: Document, **options: Any) -> bytes:
+    """The document in format ``name``; Rejected (``format_unknown`` or the builder's own code) otherwise."""
+    module = FORMATS.get(name)
+    if module is None:
+        raise Rejected("format_unknown", f"no format {name!r} (known: {', '.join(FORMATS)})")
+    mod = import_module(module)
+    builder = mod.build_cii if name == "en16931-cii" else mod.build
+    result: bytes = builder(doc, **options)
+    return result
