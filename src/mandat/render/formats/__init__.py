@@ -1,0 +1,1 @@
+"""National e-invoice formats, each built from a frozen ``Document`` record only (issue 15)."""
