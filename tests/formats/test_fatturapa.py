@@ -26,7 +26,7 @@ from lxml import etree
 from mandat.demo.markets import de
 from mandat.demo.markets.it import BUSINESSES, CONSUMERS, SELLERS
 from mandat.demo.markets.scenarios import ABROAD
-from mandat.domain.documents import Document
+from mandat.domain.documents import DeemedSupply, Document
 from mandat.domain.exchange import Rate
 from mandat.domain.refusals import Rejected
 from mandat.render.formats.fatturapa import build, file_name, progressivo_invio
@@ -439,6 +439,29 @@ def test_out_of_scope_records_are_refused() -> None:
         with pytest.raises(Rejected) as exc:
             build(record)
         assert exc.value.code == code
+    deemed = DeemedSupply(
+        seller_id="x", seller_name="X", seller_country="CN", case="eu_import", value=D("36.00"), basis="art. 14a(1)"
+    )
+    with pytest.raises(Rejected) as exc:
+        build(doc.model_copy(update={"deemed_supply": deemed}))
+    assert exc.value.code == "fatturapa_deemed_supplier"
+
+
+def test_natura_is_never_guessed() -> None:
+    # A domestic reverse charge other than art. 17 c.6 lett. a-ter, and a zero rate Italy does not have.
+    rc = domestic_reverse_charge()
+    other = rc.vat_breakdown[0].model_copy(
+        update={"exemption_reason": "Inversione contabile - art. 17, comma 6, lett. a)"}
+    )
+    zero = b2b()
+    zero_line = zero.lines[0].model_copy(update={"vat_category": "Z", "vat_rate": D("0")})
+    for record in (
+        rc.model_copy(update={"vat_breakdown": [other]}),
+        zero.model_copy(update={"lines": [zero_line]}),
+    ):
+        with pytest.raises(Rejected) as exc:
+            build(record)
+        assert exc.value.code == "fatturapa_natura_unknown"
 
 
 def test_names_are_spelled_in_latin_1_or_refused() -> None:
@@ -480,3 +503,24 @@ def test_file_name() -> None:
     for bad in (0, 36**5):
         with pytest.raises(ValueError):
             file_name(doc, bad)
+
+
+def test_line_discount_is_a_per_unit_sconto() -> None:
+    # 3 x 12.00 = 36.00 less 1.00 off the line = 35.00; 22 % -> 7.70; 42.70.
+    # Per unit: 1.00 / 3 = 0.33333333 (eight decimals); (12.00 - 0.33333333) x 3 = 34.99999999 -> 35.00.
+    doc = issue(paid(SHOP, COMPANY, [{**GOODS, "discount": "1.00"}]), SHOP)
+    xml = valid(doc)
+    assert xp(xml, "//DettaglioLinee/ScontoMaggiorazione/*/text()") == ["SC", "0.33333333"]
+    assert xp(xml, "//DettaglioLinee/PrezzoUnitario/text()") == ["12.00"]
+    assert xp(xml, "//DettaglioLinee/PrezzoTotale/text()") == ["35.00"]
+    assert xp(xml, "//ImportoTotaleDocumento/text()") == ["42.70"]
+
+
+def test_doctests() -> None:
+    import doctest
+
+    from mandat.render.formats import fatturapa
+
+    result = doctest.testmod(fatturapa)
+    assert result.attempted > 0
+    assert result.failed == 0
