@@ -125,8 +125,9 @@ def progressivo_invio(doc: Document) -> str:
 
 def file_name(doc: Document, progressive: int) -> str:
     """The SdI file name: transmitter country + transmitter id + "_" + a progressive of up to 5
-    characters [0-9A-Z], unique among the transmitter's files (SdI technical specifications §2.2,
-    "nomenclatura dei file"), written here as 5 base-36 digits of ``progressive``.
+    characters [a-z, A-Z, 0-9], unique among the transmitter's files ("Specifiche tecniche relative al
+    Sistema di Interscambio", file naming; that document is not among the shared validation files, the
+    rule is cited from it, UNSURE until checked), written here as 5 base-36 digits of ``progressive``.
 
     Uniqueness cannot come from the record: its ``seq`` counts one seller's series, while the
     transmitter (the marketplace) sends every seller's files. ``progressive`` is therefore a counter
@@ -463,6 +464,8 @@ def _latin(value: str, limit: int | None, what: str) -> str:
     text = " ".join(value.translate(_LATIN_SPELLING).split())
     out: list[str] = []
     for ch in text:
+        if ord(ch) < 0x20:  # control characters XML 1.0 cannot carry: dropped
+            continue
         if ord(ch) < 0x100:
             out.append(ch)
             continue
