@@ -36,6 +36,10 @@ def test_demo_then_audit_show_and_events(tmp_path: Path) -> None:
     assert "mandat — treatments" in out
     assert "OSS destination VAT" in out
     assert "deemed supplier EU (OSS)" in out
+    # The national e-invoices the documents are due in: FatturaPA for the Italian sellers' invoices.
+    assert "mandat — e-invoice formats" in out
+    assert re.search(r"fatturapa-fpr12\s+│\s+[1-9]", out), out
+    assert list((Path(home) / "einvoices" / "fatturapa-fpr12").glob("*.xml"))
     assert "redeliveries: an event delivered again with the same id is acknowledged and ignored" in out
     assert all(done == total for done, total in _bars(out).values()), _bars(out)
     # Its sample files are where it says, and the sellers file imports as is.
