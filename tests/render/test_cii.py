@@ -500,6 +500,7 @@ def test_party_snapshot_fields_are_all_rendered_or_deliberately_skipped() -> Non
         "is_business",  # is_business: the business case (BAR note) says it at document level
         "ids",  # legal (BT-30, with its scheme) and tax (BT-32) roles; "other" ids are printed only
         "legal_info",  # BT-33
+        "phone",  # BT-42: written in the seller contact by the XRechnung builder (BR-DE-6); Factur-X has no BG-6 yet
     }
 
 
