@@ -93,6 +93,11 @@ def _number(value: Decimal) -> str:
     return format(normalize(value), "f")
 
 
+# The same amount and number texts in every XML format built from the record (render/formats).
+amount_text = _amount
+number_text = _number
+
+
 class _Writer:
     """Indented element writer; ``with w.el(tag):`` closes what it opened."""
 

@@ -42,15 +42,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 
 from lxml import etree
 
 from mandat.domain.documents import Document, DocumentLine, PartySnapshot, VatBreakdown
-from mandat.domain.money import CENT, normalize
 from mandat.domain.parties import Address
 from mandat.domain.refusals import Rejected
 from mandat.render.cii import PAYMENT_MEANS, PAYMENT_MEANS_UNDEFINED, xml_safe
+from mandat.render.cii import amount_text as _amount
+from mandat.render.cii import number_text as _number
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -359,16 +359,3 @@ def _opt(parent: etree._Element, tag: str, value: str | None) -> None:
 
 def _date(value: date) -> str:
     return value.isoformat()
-
-
-def _amount(value: Decimal) -> str:
-    """Two decimals, never by rounding: a third decimal is a record bug the validators must see."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -2:
-        value = value.quantize(CENT)
-    return format(value, "f")
-
-
-def _number(value: Decimal) -> str:
-    """Prices, quantities and rates: trailing zeros stripped, never exponent notation."""
-    return format(normalize(value), "f")
