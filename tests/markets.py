@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from mandat.domain.calculation import compute
 from mandat.domain.credit import Credited
 from mandat.domain.documents import Document
 from mandat.domain.drafts import Draft
@@ -27,9 +26,8 @@ from mandat.render.cii import build_cii
 from mandat.render.pdf.invoice import render_pdf
 from mandat.render.validate import validate
 from mandat.rules.credit_note import draft_credit_note
-from mandat.rules.deemed import deemed_case, marketplace_as_seller
-from mandat.rules.draft import draft_invoice, no_rates
-from mandat.rules.invoice import Route, decide, no_counts
+from mandat.rules.draft import draft_invoice, no_rates, price
+from mandat.rules.invoice import no_counts
 
 MARKETPLACE = Marketplace()
 TODAY = date(2026, 11, 20)
@@ -77,14 +75,8 @@ def paid(
         **extra,
     }
     if amount is None:
-        ev = OrderPaid.model_validate(event)
-        deemed = deemed_case(ev, seller, MARKETPLACE)
-        route = Route(marketplace_as_seller(MARKETPLACE, deemed.uk), deemed) if deemed else None
-        d = decide(ev, seller, TODAY, route, counts)
-        net = compute(d.lines, ev.prices_include_vat, d.exemptions).totals.tax_exclusive
-        if d.at_origin and d.distance is not None and d.distance.current + net > d.distance.threshold:
-            d = decide(ev, seller, TODAY, route, counts, origin_amount=net)  # this sale crosses the threshold
-        event["payment"]["amount"] = str(compute(d.lines, ev.prices_include_vat, d.exemptions).totals.tax_inclusive)
+        priced = price(OrderPaid.model_validate(event), seller, MARKETPLACE, TODAY, counts=counts)
+        event["payment"]["amount"] = str(priced.computed.totals.tax_inclusive)
     return event
 
 

@@ -11,16 +11,15 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from mandat.domain.calculation import compute
 from mandat.domain.credit import Credited, CreditError, CreditRequest, plan_credit
 from mandat.domain.documents import Document
 from mandat.domain.events import OrderPaid
 from mandat.domain.exchange import Rate
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import EventRefused
-from mandat.rules.deemed import deemed_case, marketplace_as_seller
-from mandat.rules.draft import draft_invoice, in_national, national_rate
-from mandat.rules.invoice import CountLookup, Route, decide, no_counts
+from mandat.rules.draft import draft_invoice
+from mandat.rules.draft import price as price_order
+from mandat.rules.invoice import CountLookup, no_counts
 
 Counted = tuple[int, Decimal] | None
 
@@ -181,23 +180,9 @@ def priced(event: dict[str, Any], seller: Seller, counts: CountLookup = no_count
     The sale that exceeds the EUR 10,000 threshold is already taxed at destination (Directive 2006/112/EC
     art. 59c(1)): decided again with its amount, as ``rules.draft`` does."""
     ev = OrderPaid.model_validate({**event, "payment": {**event["payment"], "amount": "0"}})
-    marketplace = Marketplace()
-    deemed = deemed_case(ev, seller, marketplace)
-    route = Route(marketplace_as_seller(marketplace, deemed.uk), deemed) if deemed else None
-    day = ev.delivery.date
-    decision = decide(ev, seller, day, route, counts)
-    computed = compute(decision.lines, ev.prices_include_vat, decision.exemptions)
-    if (count := decision.distance) is None:
-        return computed.totals.tax_inclusive, None
-    rate = None
-    if ev.currency != decision.rules.currency:
-        rate = national_rate(ev, decision.rules, demo_rates, decision.exchange_day or day)
-    amount = in_national(computed.totals.tax_exclusive, rate)
-    if decision.at_origin and count.current + amount > count.threshold:
-        decision = decide(ev, seller, day, route, counts, origin_amount=amount)
-        computed = compute(decision.lines, ev.prices_include_vat, decision.exemptions)
-        amount = in_national(computed.totals.tax_exclusive, rate)
-    return computed.totals.tax_inclusive, (count.year, amount)
+    priced = price_order(ev, seller, Marketplace(), ev.delivery.date, demo_rates, counts)
+    tally = priced.tally
+    return priced.computed.totals.tax_inclusive, None if tally is None else (tally.year, tally.amount)
 
 
 def _total(event: dict[str, Any], seller: Seller) -> Decimal:

@@ -6,6 +6,7 @@ slow-ish); ``finalize`` is what runs inside it, and it only stamps.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from mandat.countries.base import Mention as CountryMention
 from mandat.countries.jurisdiction import Jurisdiction
 from mandat.countries.registry import jurisdiction
-from mandat.domain.calculation import compute
+from mandat.domain.calculation import Computed, compute
 from mandat.domain.documents import TYPE_CODES, DeemedSupply, IssuerSnapshot, Mention, PartySnapshot, PaymentInfo
 from mandat.domain.drafts import Draft, Tally, format_number
 from mandat.domain.events import OrderPaid
@@ -25,6 +26,7 @@ from mandat.domain.refusals import Rejected
 from mandat.rules.deemed import deemed_case, marketplace_as_seller
 from mandat.rules.invoice import (
     CountLookup,
+    Decision,
     Route,
     check_mandate,
     check_payment_amount,
@@ -77,6 +79,53 @@ def no_rates(source: str, base: str, quote: str, latest_day: date) -> Rate | Non
     return None
 
 
+@dataclass(frozen=True)
+class Priced:
+    """An order decided and computed as it will be issued (``price``)."""
+
+    decision: Decision
+    computed: Computed
+    tally: Tally | None  # what it adds to the seller's EU distance sales
+    national: Rate | None  # the rate that converted the tally's amount, when one was needed
+
+
+def price(
+    event: OrderPaid,
+    seller: Seller,
+    marketplace: Marketplace,
+    today: date,
+    rates: RateLookup = no_rates,
+    counts: CountLookup = no_counts,
+) -> Priced:
+    """Decide and compute an order the way ``draft_invoice`` issues it, without the checks of mandate,
+    payment and numbering: the marketplace's route for a deemed supply, and a distance sale whose amount
+    exceeds the threshold decided again at destination (Directive 2006/112/EC art. 59c: that sale is already
+    taxed there). The marketplace (demo, tests) prices its orders with it."""
+    deemed = deemed_case(event, seller, marketplace)
+    route = Route(marketplace_as_seller(marketplace, deemed.uk), deemed) if deemed is not None else None
+    return _price(event, seller, today, rates, counts, route)
+
+
+def _price(
+    event: OrderPaid, seller: Seller, today: date, rates: RateLookup, counts: CountLookup, route: Route | None
+) -> Priced:
+    decision = decide(event, seller, today, route, counts)
+    computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
+    count = decision.distance
+    if count is None:
+        return Priced(decision, computed, None, None)
+    national = None
+    if event.currency != decision.rules.currency:
+        national = national_rate(event, decision.rules, rates, decision.exchange_day or event.delivery.date)
+    amount = in_national(computed.totals.tax_exclusive, national)
+    if decision.at_origin and count.current + amount > count.threshold:
+        decision = decide(event, seller, today, route, counts, origin_amount=amount)
+        computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
+        amount = in_national(computed.totals.tax_exclusive, national)
+    limit = count.limit if decision.at_origin else None
+    return Priced(decision, computed, Tally(count.year, amount, count.currency, limit), national)
+
+
 def draft_invoice(
     event: OrderPaid,
     seller: Seller,
@@ -93,41 +142,22 @@ def draft_invoice(
     if event.seller_id != seller.id:
         raise Rejected("seller_mismatch", f"event for seller {event.seller_id} given seller {seller.id}")
     deemed = deemed_case(event, seller, marketplace)
-    route = None
-    supplier = seller
-    if deemed is not None:
-        # The marketplace's own sale: no mandate is needed for it, its own series numbers it.
-        supplier = marketplace_as_seller(marketplace, deemed.uk)
-        route = Route(supplier, deemed)
-        syntax = jurisdiction(deemed.rules).number_syntax
-    else:
-        syntax = rules_for_seller(seller).number_syntax
+    supplier = marketplace_as_seller(marketplace, deemed.uk) if deemed is not None else seller
+    # The marketplace's own sale (deemed) needs no mandate; its own series numbers it.
+    syntax = (jurisdiction(deemed.rules) if deemed is not None else rules_for_seller(seller)).number_syntax
     format_number(supplier.invoice_series, supplier.code, 1, syntax)  # a bad series format is refused before issuing
     if deemed is None:
         check_mandate(seller, event)
     check_payment_status(event)
-    decision = decide(event, seller, today, route, counts)
-    computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
+    priced = _price(event, seller, today, rates, counts, Route(supplier, deemed) if deemed is not None else None)
+    decision, computed, tally = priced.decision, priced.computed, priced.tally
     rules = decision.rules
-    national: Rate | None = None
-    if event.currency != rules.currency:
+    national = priced.national
+    if national is None and event.currency != rules.currency:
         national = national_rate(event, rules, rates, decision.exchange_day or event.delivery.date)
-    tally = None
-    if (count := decision.distance) is not None:
-        amount = in_national(computed.totals.tax_exclusive, national)
-        if decision.at_origin and count.current + amount > count.threshold:
-            # This sale exceeds the threshold: it is already taxed at destination (rules/distance.py).
-            decision = decide(event, seller, today, route, counts, origin_amount=amount)
-            computed = compute(decision.lines, event.prices_include_vat, decision.exemptions)
-            amount = in_national(computed.totals.tax_exclusive, national)
-        tally = Tally(
-            year=count.year,
-            amount=amount,
-            currency=count.currency,
-            limit=count.limit if decision.at_origin else None,
-        )
+    if tally is not None:
         decision.trace.append(
-            f"counted toward the seller's EU distance sales of {tally.year}: {tally.currency} {amount} net"
+            f"counted toward the seller's EU distance sales of {tally.year}: {tally.currency} {tally.amount} net"
         )
     check_payment_amount(event, computed.totals.tax_inclusive)
     exchange = None
