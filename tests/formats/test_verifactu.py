@@ -20,6 +20,7 @@ from lxml import etree
 
 from mandat.demo.markets import de
 from mandat.demo.markets import es as demo
+from mandat.demo.markets.scenarios import ABROAD
 from mandat.domain.credit import Credited
 from mandat.domain.documents import Document
 from mandat.domain.events import OrderRefunded
@@ -246,6 +247,20 @@ def test_intra_eu_supply_of_goods_is_exempt_e5() -> None:
     xml = valid(issued(paid(RETAILER, GERMAN, [GOODS], delivery="2027-01-04")))
     assert xp(xml, "//sf:DetalleDesglose/*/text()") == ["01", "01", "E5", "36.00"]
     assert xp(xml, "//sf:IDDestinatario/sf:IDOtro/*/text()") == ["DE", "02", "DE298765435"]
+
+
+def test_service_to_a_business_elsewhere_is_not_located_in_spain() -> None:
+    # LIVA art. 69.Uno.1º: located where the business buyer is; N2 carries no rate nor cuota (V§15.4).
+    service = {**GOODS, "sku": "SVC", "nature": "service", "quantity": "1", "unit_price": "100.00"}
+    xml = valid(issued(paid(RETAILER, GERMAN, [service], delivery="2027-01-04")))
+    assert xp(xml, "//sf:DetalleDesglose/*/text()") == ["01", "01", "N2", "100.00"]
+
+
+def test_export_is_exempt_e2_under_regime_02() -> None:
+    # LIVA art. 21; V§15.6.1: ClaveRegimen 02 carries only OperacionExenta. A consumer without NIF: F2.
+    xml = valid(issued(paid(RETAILER, ABROAD["CH"], [GOODS], delivery="2027-01-04")))
+    assert xp(xml, "//sf:DetalleDesglose/*/text()") == ["01", "02", "E2", "36.00"]
+    assert xp(xml, "//sf:TipoFactura/text()") == ["F2"]
 
 
 def test_credit_note_is_r1_by_differences() -> None:
