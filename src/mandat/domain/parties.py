@@ -288,6 +288,8 @@ class Seller(Frozen):
     oss: OneStopShop | None = None
     ioss_id: Annotated[str, StringConstraints(pattern=r"^IM[0-9]{10}$")] | None = None
     distance_sales: DistanceSalesOpening | None = None
+    # issue 15: Verifactu
+    verifactu_since: date | None = None  # a voluntary start before the legal date (RD 1007/2023 art. 16)
 
     def registered_in(self, country: str) -> Registration | None:
         return next((r for r in self.registrations if r.country == country), None)

@@ -323,10 +323,16 @@ def invoice_mentions(pack: Jurisdiction, sale: Sale, lines: list[TaxedLine]) -> 
 
 
 def legal_channel(sale: Sale) -> str | None:
-    if sale.day < VERIFACTU_FROM:
+    """VERI*FACTU from the legal date, or from the seller's earlier voluntary start
+    (``Seller.verifactu_since``): a system may send its records to the AEAT before it must (RD 1007/2023
+    art. 16), and once it does every later record of that taxpayer is a VERI*FACTU one."""
+    since = sale.seller.verifactu_since
+    start = min(since, VERIFACTU_FROM) if since is not None else VERIFACTU_FROM
+    if sale.day < start:
         return None
+    reason = f"from {VERIFACTU_FROM.isoformat()}" if start == VERIFACTU_FROM else f"by choice from {start.isoformat()}"
     sale.trace.append(
-        f"from {VERIFACTU_FROM.isoformat()} the invoicing system keeps a VERI*FACTU record (RD 1007/2023; "
+        f"{reason} the invoicing system keeps a VERI*FACTU record (RD 1007/2023; "
         "RDL 15/2025): mandat issues it as a third party (EmitidaPorTerceroODestinatario=T)"
     )
     return VERIFACTU
