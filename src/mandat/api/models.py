@@ -141,6 +141,7 @@ class SellerIdentity(In):
     oss: OneStopShop | None = None
     ioss_id: str | None = Field(default=None, pattern=r"^IM[0-9]{10}$")
     distance_sales: DistanceSalesOpening | None = None
+    verifactu_since: date | None = None  # issue 15: a Spanish seller's voluntary VERI*FACTU start
 
 
 class MandateIn(In):
