@@ -1,5 +1,10 @@
 """Factur-X 1.0 profile EN 16931 (UN/CEFACT CII D16B) XML, built from a ``Document`` only.
 
+A French e-invoice (the record's ``legal_channel`` is the accredited-platform channel, issue 15) is
+written in the EXTENDED-CTC-FR profile instead (XP Z12-012 V1.4.0): the same tree plus the invoicer
+(the marketplace acting under the billing mandate), the "already paid" business process and its due
+date. docs/formats/france-ctc.md gives the readings and why older records keep their bytes.
+
 The XML is written by plain string concatenation rather than through lxml: about
 0.25 ms for ten lines, where merely creating and serialising the same tree with lxml
 takes 0.4 ms; it keeps lxml out of the import, and the byte layout is ours, hence
@@ -18,12 +23,20 @@ import re
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
+from zoneinfo import ZoneInfo
 
-from mandat.domain.documents import Document, DocumentLine, PartySnapshot, VatBreakdown
+from mandat.countries.fr.treatment import CTC_CHANNEL
+from mandat.domain.documents import Document, DocumentLine, IssuerSnapshot, PartySnapshot, VatBreakdown
 from mandat.domain.money import CENT, normalize
 from mandat.domain.parties import Address
 
 GUIDELINE_EN16931 = "urn:cen.eu:en16931:2017"
+# BT-24 of the French extended profile (XP Z12-012 V1.4.0; the id the FNFE-MPE EXTENDED-CTC-FR artefacts use).
+GUIDELINE_EXTENDED_CTC_FR = "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr"
+# BT-23 "cadre de facturation" of an invoice already paid (XP Z12-012; BR-FR-08 list, BR-FR-CO-09):
+# every order is paid online before its invoice is issued, so goods B1 -> B2, services S1 -> S2, both M1 -> M2.
+PAID_PROCESS: dict[str, str] = {"B1": "B2", "S1": "S2", "M1": "M2"}
+PARIS = ZoneInfo("Europe/Paris")
 
 NAMESPACES: dict[str, str] = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -135,23 +148,38 @@ class _Writer:
         return "".join(self._out).encode("utf-8")
 
 
+def is_french_einvoice(doc: Document) -> bool:
+    """A record the French e-invoicing reform applies to: the rules recorded the accredited-platform channel
+    (a French seller's domestic B2B sale on or after its issuance date by size, ``countries/fr/treatment``).
+    Records issued before the channel was recorded carry none, so they keep their EN 16931 bytes."""
+    return doc.country == "FR" and doc.legal_channel == CTC_CHANNEL
+
+
+def conformance_level(doc: Document) -> str:
+    """The Factur-X ConformanceLevel the PDF's XMP must state for ``doc`` (Factur-X 1.0.07 §7.2.2):
+    EXTENDED-CTC-FR is a subset of Factur-X EXTENDED (FNFE note V1.4.0 §1, step 2)."""
+    return "EXTENDED" if is_french_einvoice(doc) else "EN 16931"
+
+
 def build_cii(doc: Document) -> bytes:
-    """The Factur-X EN 16931 CII XML of ``doc``: UTF-8, deterministic (same record, same bytes)."""
+    """The Factur-X CII XML of ``doc`` (EN 16931, or EXTENDED-CTC-FR for a French e-invoice): UTF-8,
+    deterministic (same record, same bytes)."""
+    ctc = is_french_einvoice(doc)
     w = _Writer()
     with w.el("rsm:CrossIndustryInvoice", _ROOT_ATTRS):
         with w.el("rsm:ExchangedDocumentContext"):
-            # BT-23: the French operation category (B1/S1/M1), required by BR-FR-08.
+            # BT-23: the French operation category (B1/S1/M1), required by BR-FR-08; "already paid" for an e-invoice.
             with w.el("ram:BusinessProcessSpecifiedDocumentContextParameter"):
-                w.leaf("ram:ID", doc.operation_category)
+                w.leaf("ram:ID", PAID_PROCESS[doc.operation_category] if ctc else doc.operation_category)
             with w.el("ram:GuidelineSpecifiedDocumentContextParameter"):
-                w.leaf("ram:ID", GUIDELINE_EN16931)  # BT-24
+                w.leaf("ram:ID", GUIDELINE_EXTENDED_CTC_FR if ctc else GUIDELINE_EN16931)  # BT-24
         _exchanged_document(w, doc)
         with w.el("rsm:SupplyChainTradeTransaction"):
             for line in doc.lines:
                 _line(w, line)
             _agreement(w, doc)
             _delivery(w, doc)
-            _settlement(w, doc)
+            _settlement(w, doc, ctc)
     return w.getvalue()
 
 
@@ -346,24 +374,31 @@ def _delivery(w: _Writer, doc: Document) -> None:
             w.leaf("udt:DateTimeString", _date(doc.delivery_date), ' format="102"')  # BT-72
 
 
-def _settlement(w: _Writer, doc: Document) -> None:
+def _settlement(w: _Writer, doc: Document, ctc: bool) -> None:
     currency = _attr("currencyID", doc.currency)
     totals = doc.totals
+    due_date = doc.due_date
+    if ctc:
+        # BR-FR-CO-09: an already-paid invoice (B2/S2/M2) states its due date, the day it was paid
+        # (the seller's calendar day, as the "paid on" mention prints it).
+        due_date = doc.payment.paid_at.astimezone(PARIS).date()
     with w.el("ram:ApplicableHeaderTradeSettlement"):
         if doc.exchange is not None:  # before BT-5: the CII XSD's sequence
             w.leaf("ram:TaxCurrencyCode", doc.exchange.tax_currency)  # BT-6
         w.leaf("ram:InvoiceCurrencyCode", doc.currency)  # BT-5
+        if ctc:
+            _invoicer(w, doc.issuer)
         with w.el("ram:SpecifiedTradeSettlementPaymentMeans"):  # BG-16
             w.leaf("ram:TypeCode", PAYMENT_MEANS.get(doc.payment.method, PAYMENT_MEANS_UNDEFINED))  # BT-81
             w.opt("ram:Information", f"{doc.payment.provider} {doc.payment.transaction_id}")  # BT-82
         for vat in doc.vat_breakdown:
             _vat_breakdown(w, vat)
-        if doc.payment_terms or doc.due_date:
+        if doc.payment_terms or due_date:
             with w.el("ram:SpecifiedTradePaymentTerms"):
                 w.opt("ram:Description", doc.payment_terms)  # BT-20
-                if doc.due_date:
+                if due_date:
                     with w.el("ram:DueDateDateTime"):
-                        w.leaf("udt:DateTimeString", _date(doc.due_date), ' format="102"')  # BT-9
+                        w.leaf("udt:DateTimeString", _date(due_date), ' format="102"')  # BT-9
         with w.el("ram:SpecifiedTradeSettlementHeaderMonetarySummation"):  # BG-22
             w.leaf("ram:LineTotalAmount", _amount(totals.line_total))  # BT-106
             w.leaf("ram:ChargeTotalAmount", _amount(totals.charge_total))  # BT-108
@@ -384,6 +419,19 @@ def _settlement(w: _Writer, doc: Document) -> None:
                 w.leaf("ram:IssuerAssignedID", doc.corrects.number)  # BT-25
                 with w.el("ram:FormattedIssueDateTime"):
                     w.leaf("qdt:DateTimeString", _date(doc.corrects.issue_date), ' format="102"')  # BT-26
+
+
+def _invoicer(w: _Writer, issuer: IssuerSnapshot) -> None:
+    """EXT-FR-FE-BG-05 "tiers facturant": the marketplace issuing in the seller's name and on its behalf
+    (CGI 289 I-2, billing mandate). The seller stays BG-4 and the type 380/381: this is not self-billing
+    (389/261 are the buyer's). Identified by its SIREN (scheme 0002) and VAT id, as the seller is."""
+    with w.el("ram:InvoicerTradeParty"):
+        w.leaf("ram:Name", issuer.name)
+        with w.el("ram:SpecifiedLegalOrganization"):
+            w.leaf("ram:ID", issuer.siren, _attr("schemeID", SCHEME_SIREN))
+        _address(w, "ram:PostalTradeAddress", issuer.address)
+        with w.el("ram:SpecifiedTaxRegistration"):
+            w.leaf("ram:ID", issuer.vat_id, _attr("schemeID", "VA"))
 
 
 def _vat_breakdown(w: _Writer, vat: VatBreakdown) -> None:

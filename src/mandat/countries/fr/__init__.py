@@ -43,5 +43,8 @@ class France(Jurisdiction):
     def business_case(self, sale: Sale) -> str:
         return treatment.business_case(sale)
 
+    def legal_channel(self, sale: Sale, business_case: str) -> str | None:
+        return treatment.legal_channel(sale, business_case)
+
 
 JURISDICTION = France()

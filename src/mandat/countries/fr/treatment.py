@@ -28,6 +28,10 @@ E_INVOICING_ISSUANCE = {
     "micro": date(2027, 9, 1),
 }
 FRANCHISE = Franchise("franchise", "VATEX-FR-FRANCHISE", "CGI 293 B")
+# The channel recorded on a document that is a French e-invoice (CGI 289 bis, as amended by LF 2024 art. 91;
+# décret 2022-1299): a structured invoice transmitted through the seller's accredited platform (plateforme
+# agréée). ``render/cii.py`` writes the French CTC data (EXTENDED-CTC-FR) for exactly these records.
+CTC_CHANNEL = "plateforme agréée (PA)"
 
 
 def years_before(day: date, years: int) -> date:
@@ -124,6 +128,16 @@ def operation_category(natures: set[str]) -> str:
 
 def french_business(sale: Sale) -> bool:
     return sale.business and (sale.event.buyer.siren is not None or sale.buyer_vat_country == "FR")
+
+
+def legal_channel(sale: Sale, business_case: str) -> str | None:
+    """The e-invoice is the invoice between two taxable persons established in France (case ``B2B``) from
+    the seller's issuance date by size (décret 2022-1299 as amended: large and mid-size 2026-09-01,
+    SMEs and micro-enterprises 2027-09-01). B2C and cross-border sales are e-reported (Flux 10), not
+    e-invoiced: no channel. Conservative reading: the size is the seller's as recorded on the day of sale."""
+    if business_case != "B2B" or sale.day < E_INVOICING_ISSUANCE[sale.seller.size_class]:
+        return None
+    return CTC_CHANNEL
 
 
 def business_case(sale: Sale) -> str:
