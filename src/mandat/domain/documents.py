@@ -71,8 +71,14 @@ class PartySnapshot(Record):
     ids: list[PartyId] = []  # other countries' identifiers, as their packs print them
     legal_info: str | None = None  # BT-33 as the seller country's pack words it (legal form, capital, register)
     phone: str | None = None  # BT-42 seller contact telephone (XRechnung BR-DE-6)
+    # issue 15: the buyer's e-invoicing addresses as the sale event gave them (domain/events.py Buyer).
+    peppol_id: str | None = None  # "<ICD>:<id>": BT-49 with its scheme in Peppol BIS
+    leitweg_id: str | None = None  # DE: BT-10 of an XRechnung
+    xrechnung: Literal["cii", "ubl"] | None = None  # DE: the XRechnung syntax the buyer asked for
+    sdi_code: str | None = None  # IT: FatturaPA CodiceDestinatario (1.1.4)
+    pec: str | None = None  # IT: FatturaPA PECDestinatario (1.1.6)
 
-    LATER = frozenset({"ids", "legal_info", "phone"})
+    LATER = frozenset({"ids", "legal_info", "phone", "peppol_id", "leitweg_id", "xrechnung", "sdi_code", "pec"})
 
 
 class IssuerSnapshot(Record):
@@ -223,9 +229,22 @@ class Document(Record):
     taxed_in: str | None = None
     scheme: Literal["oss", "ioss", "uk_omp"] | None = None
     deemed_supply: DeemedSupply | None = None
+    # issue 15: formats
+    # The structured formats the document is due in, decided when it was drafted (rules/einvoice.py, the
+    # decision table of the market research §5.2), "en16931-cii" first; empty on records issued before.
+    formats: list[str] = []
 
     LATER = frozenset(
-        {"exchange", "legal_channel", "mention_language", "series_owner", "taxed_in", "scheme", "deemed_supply"}
+        {
+            "exchange",
+            "legal_channel",
+            "mention_language",
+            "series_owner",
+            "taxed_in",
+            "scheme",
+            "deemed_supply",
+            "formats",
+        }
     )
 
     def body_hash(self) -> str:

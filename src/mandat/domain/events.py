@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from mandat.domain.jsonin import MalformedJson, load_event_json
-from mandat.domain.parties import Address, Clean, CountryCode, ShortText, Text, clean_vat_id
+from mandat.domain.parties import Address, Clean, CountryCode, ShortText, Text, clean_vat_id, valid_vat_id
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")]
 
@@ -209,6 +209,100 @@ class ViesCheck(Model):
     valid: StrictBool
 
 
+# issue 15: buyers' e-invoicing addresses ---------------------------------------------------------------
+
+# Peppol EAS codes whose identifier is a VAT number (Peppol "Electronic Address Scheme" code list, the
+# 99xx VAT entries): the country whose VAT number the value must be.
+PEPPOL_VAT_SCHEMES: dict[str, str] = {
+    "9914": "AT", "9925": "BE", "9926": "BG", "9928": "CY", "9929": "CZ", "9930": "DE", "9931": "EE",
+    "9933": "GR", "9920": "ES", "9957": "FR", "9934": "HR", "9910": "HU", "9935": "IE", "9937": "LT",
+    "9938": "LU", "9939": "LV", "9943": "MT", "9944": "NL", "9945": "PL", "9946": "PT", "9947": "RO",
+    "9949": "SI", "9950": "SK",
+}  # fmt: skip
+_PEPPOL_ID = re.compile(r"([0-9]{4}):([A-Za-z0-9][A-Za-z0-9.:_\-]{0,99})")
+_LEITWEG = re.compile(r"([0-9]{2,12})(-[A-Z0-9]{1,30})?-([0-9]{2})")
+
+
+def _mod97_10(text: str) -> bool:
+    """ISO 7064 MOD 97-10 over digits and letters (A=10 ... Z=35): the check the Leitweg-ID and IBAN use."""
+    digits = "".join(str(int(c, 36)) for c in text)
+    return int(digits) % 97 == 1
+
+
+def leitweg_problem(value: str) -> str | None:
+    """Why ``value`` is not a Leitweg-ID (KoSIT "Formatspezifikation Leitweg-ID" 2.0.2: coarse address of
+    2 to 12 digits, optional fine address of up to 30 capital letters or digits, two check digits computed
+    ISO 7064 MOD 97-10 over the whole id without hyphens); None when it is one."""
+    if not _LEITWEG.fullmatch(value):
+        return (
+            f"{value!r} is not a Leitweg-ID: 2 to 12 digits, an optional '-' and up to 30 capital letters or "
+            "digits, then '-' and two check digits, like \"04011000-1234512345-06\""
+        )
+    if not _mod97_10(value.replace("-", "")):
+        return f"{value!r}: wrong Leitweg-ID check digits (ISO 7064 MOD 97-10)"
+    return None
+
+
+def peppol_problem(value: str) -> str | None:
+    """Why ``value`` is not a Peppol participant id ``<scheme>:<identifier>`` (Peppol Policy for use of
+    identifiers 4.x, ISO 6523 ICD / EAS code list); the identifier is checked where its scheme has check
+    digits: 0208 Belgian enterprise number (mod 97), 0088 GLN (GS1 mod 10), 0204 Leitweg-ID, 99xx VAT numbers."""
+    match = _PEPPOL_ID.fullmatch(value)
+    if match is None:
+        return f"{value!r} is not a Peppol participant id: four-digit scheme, ':', identifier, like \"0208:0123456749\""
+    scheme, ident = match.groups()
+    if scheme == "0208":
+        if not re.fullmatch(r"[01][0-9]{9}", ident) or 97 - int(ident[:8]) % 97 != int(ident[8:]):
+            return f"{value!r}: 0208 takes a Belgian enterprise number, ten digits with valid check digits (mod 97)"
+    elif scheme == "0088":
+        if not re.fullmatch(r"[0-9]{13}", ident) or not _gs1_valid(ident):
+            return f"{value!r}: 0088 takes a GLN, thirteen digits with a valid GS1 check digit"
+    elif scheme == "0204":
+        problem = leitweg_problem(ident)
+        if problem is not None:
+            return f"{value!r}: 0204 takes a Leitweg-ID; {problem}"
+    elif scheme in PEPPOL_VAT_SCHEMES:
+        country = PEPPOL_VAT_SCHEMES[scheme]
+        vat = clean_vat_id(ident)
+        prefix = "EL" if country == "GR" else country
+        if not vat.startswith(prefix):
+            vat = prefix + vat
+        if not valid_vat_id(vat):
+            return f"{value!r}: {scheme} takes a {country} VAT number, and this one is not valid"
+    return None
+
+
+def _gs1_valid(digits: str) -> bool:
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(reversed(digits[:-1]), start=1))
+    return (10 - total % 10) % 10 == int(digits[-1])
+
+
+def _peppol_id(value: str) -> str:
+    problem = peppol_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _leitweg_id(value: str) -> str:
+    problem = leitweg_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+PeppolId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=110), AfterValidator(_peppol_id)]
+LeitwegId = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=46), AfterValidator(_leitweg_id)
+]
+SdiCode = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[A-Z0-9]{7}$"),
+]
+Pec = Annotated[str, Clean, StringConstraints(max_length=256, pattern=r"^[^@\s]{1,64}@[^@\s]{1,191}\.[^@\s]{2,63}$")]
+
+
 class Buyer(Model):
     kind: Literal["consumer", "business"]
     name: Text
@@ -227,11 +321,43 @@ class Buyer(Model):
     vies: ViesCheck | None = Field(
         default=None, description="the VIES check of vat_id the marketplace made (absent: none recorded)"
     )
+    # issue 15: where the buyer receives e-invoices (docs/events.md "E-invoicing addresses").
+    peppol_id: PeppolId | None = Field(
+        default=None,
+        description='Peppol participant id "<scheme>:<id>" (0208 Belgian enterprise number, 0088 GLN, 0204 '
+        "Leitweg-ID, 99xx VAT numbers...): the buyer receives Peppol BIS Billing 3.0 there",
+    )
+    leitweg_id: LeitwegId | None = Field(
+        default=None,
+        description="DE: the buyer's Leitweg-ID (public buyers): XRechnung, quoted as the buyer reference (BT-10)",
+    )
+    xrechnung: Literal["cii", "ubl"] | None = Field(
+        default=None, description="DE: the buyer asks for XRechnung 3.0 in this syntax (default with a Leitweg-ID: cii)"
+    )
+    sdi_code: SdiCode | None = Field(
+        default=None, description="IT: the buyer's SdI recipient code (codice destinatario, 7 characters)"
+    )
+    pec: Pec | None = Field(default=None, description="IT: the buyer's certified e-mail (PEC) the SdI delivers to")
 
     @model_validator(mode="after")
     def _vies_checks_an_id(self) -> Buyer:
         if self.vies is not None and self.vat_id is None:
             raise ValueError("vies is the check of a VAT id: give vat_id too")
+        return self
+
+    @model_validator(mode="after")
+    def _addresses_fit(self) -> Buyer:
+        country = self.address.country
+        if self.leitweg_id is not None and country != "DE":
+            raise ValueError("leitweg_id is a German buyer's routing id: the buyer's address is not in DE")
+        if self.xrechnung is not None and country != "DE":
+            raise ValueError("xrechnung is asked by a German buyer: the buyer's address is not in DE")
+        if (self.sdi_code is not None or self.pec is not None) and country != "IT":
+            raise ValueError("sdi_code and pec address an Italian buyer: the buyer's address is not in IT")
+        if self.sdi_code is not None and self.pec is not None:
+            raise ValueError("give sdi_code or pec, not both (the SdI delivers to one of them)")
+        if self.sdi_code == "0000000":
+            raise ValueError('sdi_code "0000000" means "no code": leave sdi_code out')
         return self
 
     @field_validator("vat_id")

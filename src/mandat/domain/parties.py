@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -15,8 +15,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from stdnum.eu import vat as eu_vat
@@ -85,6 +87,23 @@ class Address(Frozen):
     ]
     city: ShortText
     country: CountryCode
+    # issue 15: the Italian "Provincia" (FatturaPA 1.2.2 §1.2.2.4 / 1.4.2.4, two capital letters: "MI", "RM"),
+    # which an Italian address on a FatturaPA needs. Left out of the JSON while absent (see ``_omit_province``)
+    # so that records issued before it keep their exact JSON and hash.
+    province: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_province(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("province", "") is None:
+            del data["province"]
+        return data
+
+    @model_validator(mode="after")
+    def _province_italian(self) -> Address:
+        if self.province is not None and self.country != "IT":
+            raise ValueError("province is the Italian Provincia: only for an address in Italy")
+        return self
 
     def lines(self) -> list[str]:
         out = [self.line1]

@@ -243,6 +243,9 @@ def draft_credit_note(
         "scheme": invoice.scheme,
         "series_owner": invoice.series_owner,
         "deemed_supply": None if deemed is None else deemed.model_copy(update={"value": plan.totals.tax_exclusive}),
+        # issue 15: a correction is due in the formats its invoice was (an invoice recorded before formats
+        # were: none recorded, and render.formats derives them from the channel as for that invoice).
+        "formats": list(invoice.formats),
     }
     draft = Draft(
         kind="credit_note",

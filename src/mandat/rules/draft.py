@@ -23,6 +23,7 @@ from mandat.domain.exchange import Rate, RateLookup, event_rate, exchange_for, p
 from mandat.domain.money import q2
 from mandat.domain.parties import Marketplace, Seller
 from mandat.domain.refusals import Rejected
+from mandat.rules import einvoice
 from mandat.rules.deemed import deemed_case, marketplace_as_seller
 from mandat.rules.invoice import (
     CountLookup,
@@ -196,6 +197,28 @@ def draft_invoice(
     delivery_address = event.delivery.address
     if delivery_address == buyer.address:
         delivery_address = None
+    buyer_snapshot = PartySnapshot(
+        name=buyer.name,
+        address=buyer.address,
+        vat_id=buyer.vat_id,
+        siren=buyer.siren,
+        email=buyer.email,
+        is_business=buyer.kind == "business",
+        ids=rules.buyer_ids(buyer.tax_number, lang),
+        peppol_id=buyer.peppol_id,
+        leitweg_id=buyer.leitweg_id,
+        xrechnung=buyer.xrechnung,
+        sdi_code=buyer.sdi_code,
+        pec=buyer.pec,
+    )
+    # issue 15: the structured formats the invoice is due in, decided once and recorded.
+    due = einvoice.Case(
+        seller_country=seller.address.country,
+        buyer=buyer_snapshot,
+        channel=decision.legal_channel,
+        deemed=deemed is not None,
+    )
+    decision.trace.extend(f"due in {reason}" for reason in einvoice.reasons(due)[1:])
     fields: dict[str, Any] = {
         "kind": "invoice",
         "type_code": TYPE_CODES["invoice"],
@@ -205,15 +228,7 @@ def draft_invoice(
         "seller_id": seller.id,
         "seller": seller_snapshot(supplier, lang),
         "seller_insurance": None if deemed else seller.insurance,
-        "buyer": PartySnapshot(
-            name=buyer.name,
-            address=buyer.address,
-            vat_id=buyer.vat_id,
-            siren=buyer.siren,
-            email=buyer.email,
-            is_business=buyer.kind == "business",
-            ids=rules.buyer_ids(buyer.tax_number, lang),
-        ),
+        "buyer": buyer_snapshot,
         "issuer": issuer_snapshot(marketplace),
         "marketplace_id": event.marketplace_id,
         "order_id": event.order_id,
@@ -253,6 +268,7 @@ def draft_invoice(
             value=computed.totals.tax_exclusive,
             basis=deemed.basis,
         ),
+        "formats": einvoice.formats(due),
     }
     return Draft(
         kind="invoice",

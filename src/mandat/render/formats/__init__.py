@@ -7,10 +7,16 @@ of ``shared/research/markets-and-formats.md`` §5.2 as the rules recorded it:
 * ``en16931-cii``: the EN 16931 CII embedded in the Factur-X PDF, for every document (``render/cii.py``);
 * the e-invoice that is the legal invoice where the record names a channel (``Document.legal_channel``, set
   by the country pack): Peppol BIS 3.0 between Belgian businesses, FatturaPA for the SdI, KSeF FA(3);
-* ``xrechnung-3-cii``: on a German buyer's request (a Leitweg-ID), never by default: Factur-X EN 16931 is
-  the default German structured invoice (``build(name, doc, buyer_reference=...)``).
+* ``xrechnung-3-cii`` / ``xrechnung-3-ubl``: on a German buyer's request (a Leitweg-ID, or the syntax asked),
+  never by default: Factur-X EN 16931 is the default German structured invoice.
 
-Not yet here (issue 15, still open): Verifactu records, Portugal's ATCUD and QR, the French CTC
+Since the choice is recorded (``Document.formats``, decided by ``rules/einvoice.py`` when the document was
+drafted), ``formats_for`` returns the record's list; a record issued before has none, and gets the formats
+its legal channel gave then. Every builder takes what it needs from the record (the buyer's Leitweg-ID,
+Peppol id, SdI code or PEC), so ``build(name, doc)`` needs no option for any recorded format.
+
+Not yet here (issue 15, still open): the XRechnung UBL builder ("xrechnung-3-ubl" is decided and recorded,
+``build`` refuses it as ``format_unknown`` until it exists), Verifactu records, Portugal's ATCUD and QR, the French CTC
 extensions, storing the national files beside the PDF in the render step, and the run-time validation gate.
 """
 
@@ -30,12 +36,17 @@ FORMATS: dict[str, str] = {
     "ksef-fa3": "mandat.render.formats.ksef",
     "xrechnung-3-cii": "mandat.render.formats.xrechnung",
 }
+# Builders a module exposes under another name than ``build``.
+BUILDERS: dict[str, str] = {"en16931-cii": "build_cii"}
 # The legal channel a country pack records -> the format that channel carries.
 CHANNEL_FORMAT: dict[str, str] = {"Peppol": "peppol-bis-3", "SdI": "fatturapa-fpr12", "KSeF": "ksef-fa3"}
 
 
 def formats_for(doc: Document) -> list[str]:
-    """The formats the document is due in, the EN 16931 CII first."""
+    """The formats the document is due in, the EN 16931 CII first: as recorded, else (a record issued
+    before formats were recorded) the format of its legal channel."""
+    if doc.formats:
+        return list(doc.formats)
     out = ["en16931-cii"]
     channel = CHANNEL_FORMAT.get(doc.legal_channel or "")
     if channel is not None and channel in FORMATS:
@@ -49,6 +60,6 @@ def build(name: str, doc: Document, **options: Any) -> bytes:
     if module is None:
         raise Rejected("format_unknown", f"no format {name!r} (known: {', '.join(FORMATS)})")
     mod = import_module(module)
-    builder = mod.build_cii if name == "en16931-cii" else mod.build
+    builder = getattr(mod, BUILDERS.get(name, "build"))
     result: bytes = builder(doc, **options)
     return result

@@ -20,8 +20,9 @@ Choices where the spec leaves room (each refuses rather than guesses when the re
   only, not the transmitter's files, so it cannot be used; the document id is unique per
   marketplace, and 36^10 values make a collision negligible (not impossible: the SdI does not check
   this field, only the file name, see :func:`file_name`).
-* CodiceDestinatario (1.1.4): "0000000" for a buyer resident, established or identified in Italy
-  (the record holds no SdI code nor PEC: the SdI then puts the invoice in the buyer's reserved area),
+* CodiceDestinatario (1.1.4): the SdI code the Italian buyer gave (recorded in the buyer snapshot); else
+  "0000000" for a buyer resident, established or identified in Italy, with its PEC in PECDestinatario
+  (1.1.6) when it gave one (without either, the SdI puts the invoice in the buyer's reserved area);
   "XXXXXXX" for any other buyer (spec 1.1: non-resident, non-established, non-identified).
 * RegimeFiscale (1.2.1.8): RF19 forfettario when the lines are category E (in an Italian record only
   the regime forfettario makes a line E: ``countries/it/treatment.py``), else RF01 ordinario.
@@ -40,8 +41,8 @@ Choices where the spec leaves room (each refuses rather than guesses when the re
   "99999999999". The spec does not say; the AdE FAQ on e-invoices lets IdCodice carry any identifier
   of the counterpart, unchecked by the SdI, and CodiceFiscale is for Italian tax codes only (UNSURE).
 * Foreign addresses: CAP "00000" when the postcode is not five digits (CAP is five digits, spec 3.3.2);
-  Provincia is left out everywhere: the record has no province (spec 1.2.2 wants it for Italy, the
-  XSD and the SdI do not require it; open question).
+  Provincia (two letters) is written for an Italian address that records it (``Address.province``, given
+  in the sale event); an address without one leaves it out (the XSD and the SdI do not require it).
 * Currency: amounts are in Divisa (spec 1.2.5). Art. 21 c.2 lett. l wants the tax "con arrotondamento
   al centesimo di euro": a document in another currency needs ``doc.exchange`` in EUR, stated on line 1
   as AltriDatiGestionali (TipoDato "CAMBIO": rate, source, day; "IVAEUR": the VAT of each rate in EUR),
@@ -181,7 +182,9 @@ def _header(header: etree._Element, doc: Document) -> None:
     _id(tx, "IdTrasmittente", issuer_country, issuer_code)
     _leaf(tx, "ProgressivoInvio", progressivo_invio(doc))
     _leaf(tx, "FormatoTrasmissione", VERSION)
-    _leaf(tx, "CodiceDestinatario", RECIPIENT_UNKNOWN if _in_italy(doc.buyer) else RECIPIENT_FOREIGN)
+    _leaf(tx, "CodiceDestinatario", _recipient(doc.buyer))
+    if doc.buyer.pec and doc.buyer.sdi_code is None and _in_italy(doc.buyer):
+        _leaf(tx, "PECDestinatario", doc.buyer.pec)  # 1.1.6, with CodiceDestinatario 0000000
 
     _seller(etree.SubElement(header, "CedentePrestatore"), doc)
     _buyer(etree.SubElement(header, "CessionarioCommittente"), doc)
@@ -190,6 +193,15 @@ def _header(header: etree._Element, doc: Document) -> None:
     _id(third, "IdFiscaleIVA", issuer_country, issuer_code)
     _name(third, doc.issuer.name)
     _leaf(header, "SoggettoEmittente", ISSUER_THIRD_PARTY)
+
+
+def _recipient(buyer: PartySnapshot) -> str:
+    """CodiceDestinatario (1.1.4): the buyer's SdI code when it gave one; else 0000000 for a buyer in Italy
+    (with its PEC in 1.1.6 when it gave one, else the SdI files the invoice in its reserved area); else
+    XXXXXXX for a buyer outside Italy (spec 1.2.2, table of 1.1.4)."""
+    if buyer.sdi_code and _in_italy(buyer):
+        return buyer.sdi_code
+    return RECIPIENT_UNKNOWN if _in_italy(buyer) else RECIPIENT_FOREIGN
 
 
 def _seller(el: etree._Element, doc: Document) -> None:
@@ -441,6 +453,8 @@ def _address(parent: etree._Element, tag: str, address: Address) -> None:
         postcode = FOREIGN_CAP
     _leaf(el, "CAP", postcode)
     _leaf(el, "Comune", _latin(address.city or "", 60, "city"))
+    if address.province is not None and address.country == "IT":
+        _leaf(el, "Provincia", address.province)  # 1.2.2.5 / 1.4.2.5: the Italian province's two letters
     _leaf(el, "Nazione", address.country)
 
 

@@ -22,7 +22,8 @@ Choices where the specification leaves room:
   scheme 0208, its enterprise number (the ten digits of its BE VAT number), which Belgian participants are
   registered under. Another party with a VAT number of a country that has a Peppol EAS VAT scheme: that
   scheme with the VAT number as written (country prefix included, the EAS convention, e.g. 9957 France, 9930
-  Germany). Otherwise its email (scheme EM). Nothing: refused (``peppol_endpoint_missing``), never invented.
+  Germany). Otherwise its email (scheme EM). A buyer's Peppol participant id, when the sale event gave one,
+  comes first: it is where the buyer receives. Nothing: refused (``peppol_endpoint_missing``), never invented.
 - Consumers are refused (``peppol_consumer``): Peppol BIS carries invoices between registered businesses and
   public bodies; a consumer has no Peppol address, and the Belgian obligation is B2B only.
 - Payment: the buyer paid the marketplace's payment provider before the invoice, so BT-113 (prepaid) carries
@@ -174,6 +175,11 @@ def _note(doc: Document) -> str | None:
 
 def _endpoint(party: PartySnapshot, role: str) -> tuple[str, str]:
     """BT-34 / BT-49 with its EAS scheme (see the module docstring for the order of preference)."""
+    if party.peppol_id:
+        # The participant id the buyer gave (validated at the edge: domain/events.py peppol_problem) is
+        # where it receives: "<EAS>:<id>" -> schemeID and value (Peppol Policy for use of identifiers).
+        scheme, _, ident = party.peppol_id.partition(":")
+        return scheme, ident
     vat = (party.vat_id or "").replace(" ", "").upper()
     be = _BE_VAT.match(vat)
     if be:

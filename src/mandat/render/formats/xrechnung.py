@@ -13,10 +13,11 @@ XRechnung asks more than EN 16931:
 - BT-23 is the Peppol billing process, the process identifier of the KoSIT examples: the French
   operation category B1/S1/M1 that ``build_cii`` writes means nothing to a German receiver, and
   PEPPOL-EN16931-R001 (part of the XRechnung Schematron) wants one;
-- BT-10 Buyer reference (BR-DE-15): the Leitweg-ID when the buyer gave one (``buyer_reference``). Without
+- BT-10 Buyer reference (BR-DE-15): the Leitweg-ID the buyer gave, recorded in the buyer snapshot (or
+  ``buyer_reference``, which overrides it). Without
   it, the buyer's purchase order number (BT-13), else the marketplace's order id: the Schematron accepts
   any non-empty value, and these are the buyer's own references to the purchase. A public buyer routes
-  by Leitweg-ID, so the caller must pass it for those buyers: the fallback is only for private buyers;
+  by Leitweg-ID, recorded from the sale event: the fallback is only for private buyers;
 - BG-6 Seller contact (BR-DE-2, -5, -6, -7): the contact point is the seller's name (the record names no
   person or department, and none is invented), the e-mail the seller's. The telephone is the record's
   (``Seller.phone`` snapshotted), else the caller's (``seller_phone``), else the document is refused with
@@ -95,7 +96,9 @@ def build(doc: Document, buyer_reference: str | None = None, *, seller_phone: st
             "PEPPOL-EN16931-R010",
             "XRechnung requires the buyer's electronic address (BT-49) and the buyer has no e-mail address",
         )
-    reference = _given(buyer_reference) or _given(doc.purchase_order) or _given(doc.order_id)
+    reference = (
+        _given(buyer_reference) or _given(doc.buyer.leitweg_id) or _given(doc.purchase_order) or _given(doc.order_id)
+    )
     if reference is None:
         raise Rejected("BR-DE-15", "XRechnung requires a buyer reference (BT-10) and there is none")
 
