@@ -501,6 +501,13 @@ def test_party_snapshot_fields_are_all_rendered_or_deliberately_skipped() -> Non
         "ids",  # legal (BT-30, with its scheme) and tax (BT-32) roles; "other" ids are printed only
         "legal_info",  # BT-33
         "phone",  # BT-42: written in the seller contact by the XRechnung builder (BR-DE-6); Factur-X has no BG-6 yet
+        # The buyer's e-invoicing addresses: the national builders' (Peppol EndpointID, XRechnung BT-10,
+        # FatturaPA CodiceDestinatario/PECDestinatario), not the Factur-X CII's, which keeps the buyer's e-mail.
+        "peppol_id",
+        "leitweg_id",
+        "xrechnung",
+        "sdi_code",
+        "pec",
     }
 
 
