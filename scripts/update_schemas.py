@@ -63,12 +63,13 @@ SETS: dict[str, tuple[dict[str, str], list[str]]] = {
     ),
     "fr-ctc-1.4.0.03": (
         {
-            "what": "French CTC business rules BR-FR (Flux 2) for CII, compiled XSLT",
+            "what": "French CTC business rules BR-FR (Flux 2) and the EXTENDED-CTC-FR profile rules for CII, "
+            "compiled XSLT",
             "source": "FNFE-MPE fnfempe/France_RFE, compiled in phax/phive-rules phive-rules-france ctc/1.4.0.03/xslt",
             "version": "1.4.0.03 (2026-08-04)",
             "licence": "Apache-2.0 (repository), EUPL headers",
         },
-        ["BR-FR-Flux2-Schematron-CII_V1.4.0.03.xslt"],
+        ["BR-FR-Flux2-Schematron-CII_V1.4.0.03.xslt", "EXTENDED-CTC-FR-CII-V1.4.0.03.xslt"],
     ),
     "it-fatturapa-1.2.2": (
         {

@@ -234,3 +234,18 @@ def test_a_paid_invoice_without_its_due_date_is_rejected_by_br_fr_co_09() -> Non
 def test_an_unknown_business_process_is_rejected_by_br_fr_08() -> None:
     xml = build_cii(invoice("thermoconfort")).replace(b"<ram:ID>B2</ram:ID>", b"<ram:ID>B3</ram:ID>", 1)
     assert any(f.startswith("BR-FR-08_BT-23 ") for f in fr_ctc_failures(xml))
+
+
+def test_the_run_time_gate_checks_the_ctc_profile_with_the_packaged_rules() -> None:
+    """The render step's gate (``en16931-cii-ctc-fr``: D16B XSD, CEN, BR-FR, EXTENDED-CTC-FR) passes our
+    document and names BR-FR-CO-09 on the same break as the official files above."""
+    from mandat.render.validate import check
+
+    xml = build_cii(invoice("thermoconfort"))
+    assert check("en16931-cii-ctc-fr", xml) == []
+    root = etree.fromstring(xml)
+    for terms in root.xpath("//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime", namespaces=NS):
+        terms.getparent().remove(terms)
+    broken = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    ids = {f.id for f in check("en16931-cii-ctc-fr", broken)}
+    assert "BR-FR-CO-09_BT-23-3" in ids, ids

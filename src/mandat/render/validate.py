@@ -70,6 +70,9 @@ SCHEMATRONS: dict[str, str] = {
     "xrechnung-ubl": "xrechnung-3.0.2-schematron-2.5.0/XRechnung-UBL-validation.xslt",
     # AFNOR XP Z12-012 / FNFE-MPE French CTC rules, Flux 2 (CII).
     "br-fr-cii": "fr-ctc-1.4.0.03/BR-FR-Flux2-Schematron-CII_V1.4.0.03.xslt",
+    # The EXTENDED-CTC-FR profile's own rules (FNFE note V1.4.0): what the invoicer block and the other
+    # extended terms may hold.
+    "extended-ctc-fr-cii": "fr-ctc-1.4.0.03/EXTENDED-CTC-FR-CII-V1.4.0.03.xslt",
 }
 
 
@@ -86,6 +89,9 @@ RULESETS: dict[str, RuleSet] = {
     # French domestic B2B (CGI art. 289 bis, e-invoicing mandate): EN 16931 plus BR-FR. A separate
     # format name rather than an option, so that the format name alone says what was enforced.
     "en16931-cii-fr": RuleSet("cii-d16b", ("cen-cii", "br-fr-cii")),
+    # A French e-invoice of the reform issued under mandate (render/cii.is_french_einvoice): the
+    # EXTENDED-CTC-FR profile, whose invoicer block names the marketplace (docs/formats/france-ctc.md).
+    "en16931-cii-ctc-fr": RuleSet("cii-d16b", ("cen-cii", "br-fr-cii", "extended-ctc-fr-cii")),
     "en16931-ubl": RuleSet("ubl-2.1", ("cen-ubl",)),
     "peppol-bis-3": RuleSet("ubl-2.1", ("peppol-cen-ubl", "peppol-ubl")),
     "xrechnung-3-cii": RuleSet("cii-d16b", ("cen-cii", "xrechnung-cii")),
