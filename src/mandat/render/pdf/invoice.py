@@ -10,16 +10,25 @@ Labels are in the document's language, figures and dates in its page locale
 (:func:`mandat.render.i18n.page_locale`); mentions are printed as the record words them.
 Every text of the record is NFC-normalised before it is measured and drawn, so that a
 decomposed "é" neither takes two glyphs nor changes where a line breaks.
+
+:class:`Marks` adds what a national format requires on the printed invoice: QR codes drawn as
+vectors at the top of the first page (Verifactu: "al principio de la factura ... arriba,
+próximo al margen superior, preferiblemente centrado", once, on the first page — AEAT
+"Detalle de las especificaciones técnicas del código QR" v0.4.7 §3), a legend under the first
+code ("VERI*FACTU", same section), and a line repeated on every page (Portugal's ATCUD,
+Portaria n.º 195/2020). Without marks the page is exactly what it was before marks existed.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 from mandat.domain.documents import Document, DocumentLine
 from mandat.domain.parties import Address
 from mandat.render import i18n
+from mandat.render.pdf.qr import QUIET_MODULES, ErrorLevel, qr_modules, qr_path
 from mandat.render.pdf.writer import FontStyle, Page, PdfWriter
 
 LEFT, RIGHT, TOP = 40.0, 555.0, 800.0
@@ -48,13 +57,59 @@ VAT_LABEL_WIDTH = 145.0
 VAT_BASE_RIGHT, VAT_TAX_RIGHT = 262.0, 334.0
 TOTALS_X = 360.0
 FOOTER_SIZE, FOOTER_LEADING, FOOTER_LAST, FOOTER_TOP = 6.5, 8.0, 28.0, 40.0
+MM = 72 / 25.4
+# Marks. Texts around a code are at least as large as the invoice's data (Verifactu §3: "iguales o
+# superiores a los del resto de datos de la factura"): 9 pt, the largest size of the figures.
+MARK_SIZE, MARK_LEADING = 9.0, 11.0
+# DejaVu Sans's ascent and descent (hhea: 0.928 and 0.236 em): the quiet zone starts past them.
+MARK_ASCENT, MARK_DESCENT = 0.93 * MARK_SIZE, 0.24 * MARK_SIZE
+MARKS_TOP = 818.0  # top of the band of codes, 24 pt (8.5 mm) under the page's edge
+MIN_QUIET = 2 * MM  # Verifactu §3: at least 2 mm of blank paper on all four sides
+CODE_GAP = 24.0  # between two codes side by side
+CAPTION_WIDTH = 200.0  # a caption wider than its code (a KSeF number) wraps at this width
+EVERY_PAGE_GAP = 12.0  # from the every-page line's baseline down to the footer's first baseline
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedCode:
+    """A QR code to print: *payload* encoded as is, *size_mm* the side of the symbol (without quiet zone).
+
+    *heading* is printed just above the code ("QR tributario:" for Verifactu §3, the ATCUD for
+    Portugal), *caption* just under it (the KSeF number or OFFLINE under KOD I).
+    """
+
+    payload: str
+    caption: str = ""
+    size_mm: float = 30.0
+    heading: str = ""
+    error: ErrorLevel = "M"
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What a national format adds to the printed invoice; see the module docstring for where it goes.
+
+    *legend* is printed right under the first code (Verifactu §3: "justo debajo del código QR"),
+    *every_page* above the footer of every page (the ATCUD, Portaria n.º 195/2020).
+    """
+
+    codes: tuple[PrintedCode, ...] = ()
+    every_page: str | None = None
+    legend: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.legend and not self.codes:
+            raise ValueError("a legend is printed under a code: give at least one code")
+        for code in self.codes:
+            if not 10 <= code.size_mm <= 100:
+                raise ValueError(f"QR size out of range: {code.size_mm!r} mm")
 
 
 def nfc(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def render_pdf(doc: Document, xml: bytes) -> bytes:
+def render_pdf(doc: Document, xml: bytes, *, marks: Marks | None = None) -> bytes:
     locale = i18n.page_locale(doc.language, doc.country)
     lb = i18n.labels(locale)
     title = lb["invoice"] if doc.kind == "invoice" else lb["credit_note"]
@@ -65,7 +120,7 @@ def render_pdf(doc: Document, xml: bytes) -> bytes:
         lang=i18n.pdf_lang(locale),
         created=doc.issued_at,
     )
-    layout = _Layout(pdf, doc, title, locale)
+    layout = _Layout(pdf, doc, title, locale, marks or Marks())
     layout.channel_notice()
     layout.buyer_and_delivery()
     layout.lines_table()
@@ -110,14 +165,19 @@ def discount_note(line: DocumentLine, label: str, language: str = "fr") -> str |
 class _Layout:
     """A cursor going down the pages; :meth:`room` opens a new page when a block does not fit."""
 
-    def __init__(self, pdf: PdfWriter, doc: Document, title: str, locale: str) -> None:
+    def __init__(self, pdf: PdfWriter, doc: Document, title: str, locale: str, marks: Marks) -> None:
         self.pdf, self.doc, self.title = pdf, doc, title
         self.lang = locale  # what the i18n functions take: the page locale
         self.lb = i18n.labels(locale)
+        self.marks = marks
         self.pages: list[Page] = []
         self.footer_lines = self._footer_lines()
+        self.every_page = self.wrap(marks.every_page, RIGHT - LEFT, MARK_SIZE, "bold") if marks.every_page else []
         # Content stops above the footer, however many lines the issuer's details take.
         self.bottom = self._footer_top() + FOOTER_SIZE + 14
+        if self.every_page:
+            self.bottom = self._every_page_y() + MARK_LEADING * (len(self.every_page) - 1) + MARK_SIZE + 12
+        self.top = TOP  # the first page's header moves down under the codes
         self.in_table = False
         self.page, self.y = self._new_page()
 
@@ -127,7 +187,12 @@ class _Layout:
         page = self.pdf.add_page()
         self.pages.append(page)
         self.page = page
-        self.y = self._header() if len(self.pages) == 1 else self._continuation_header()
+        if len(self.pages) == 1:
+            if self.marks.codes:
+                self.top = min(TOP, self._codes() - 22)
+            self.y = self._header()
+        else:
+            self.y = self._continuation_header()
         if self.in_table:
             self._table_header()
         return page, self.y
@@ -153,12 +218,58 @@ class _Layout:
             lines.append(i18n.country(address.country, self.lang))
         return lines
 
+    # -- marks -----------------------------------------------------------------------------
+
+    def _codes(self) -> float:
+        """Draw the codes side by side, centred, at the top of the first page; returns the band's bottom.
+
+        Each code keeps a quiet zone of four modules (ISO/IEC 18004 §9.1), and at least 2 mm
+        (Verifactu §3), free of its heading and caption.
+        """
+        slots: list[tuple[PrintedCode, float, float, list[str], list[tuple[str, FontStyle]], float]] = []
+        for i, code in enumerate(self.marks.codes):
+            side = code.size_mm * MM
+            quiet = max(QUIET_MODULES * side / qr_modules(code.payload, code.error), MIN_QUIET)
+            room = max(side + 2 * quiet, CAPTION_WIDTH)
+            heading = self.wrap(code.heading, room, MARK_SIZE, "bold") if code.heading else []
+            under: list[tuple[str, FontStyle]] = []
+            if i == 0 and self.marks.legend:
+                under += [(t, "bold") for t in self.wrap(self.marks.legend, room, MARK_SIZE, "bold")]
+            if code.caption:
+                under += [(t, "regular") for t in self.wrap(code.caption, room, MARK_SIZE)]
+            texts = [self.pdf.text_width(t, MARK_SIZE, "bold") for t in heading]
+            texts += [self.pdf.text_width(t, MARK_SIZE, style) for t, style in under]
+            width = max([side + 2 * quiet, *texts])
+            slots.append((code, side, quiet, heading, under, width))
+        total = sum(slot[-1] for slot in slots) + CODE_GAP * (len(slots) - 1)
+        x = (LEFT + RIGHT - total) / 2
+        bottom = TOP
+        for code, side, quiet, heading, under, width in slots:
+            middle = x + width / 2
+            y = MARKS_TOP - MARK_SIZE
+            for part in heading:
+                self._centred(middle, y, part, "bold")
+                y -= MARK_LEADING
+            # From the last heading baseline: its descenders, then the quiet zone.
+            qr_top = (y + MARK_LEADING - MARK_DESCENT if heading else MARKS_TOP) - quiet
+            self.page.vector(qr_path(code.payload, x=middle - side / 2, y=qr_top - side, size=side, error=code.error))
+            y = qr_top - side - quiet - MARK_ASCENT
+            for part, style in under:
+                self._centred(middle, y, part, style)
+                y -= MARK_LEADING
+            bottom = min(bottom, y + MARK_LEADING - MARK_DESCENT if under else qr_top - side - quiet)
+            x += width + CODE_GAP
+        return bottom
+
+    def _centred(self, middle: float, y: float, text: str, style: FontStyle) -> None:
+        self.page.text(middle - self.pdf.text_width(text, MARK_SIZE, style) / 2, y, text, size=MARK_SIZE, style=style)
+
     # -- header ----------------------------------------------------------------------------
 
     def _header(self) -> float:
         doc, lb, lang, page = self.doc, self.lb, self.lang, self.page
         s = doc.seller
-        y = TOP
+        y = self.top
         for text in self.wrap(s.name, SELLER_WIDTH, 13, "bold"):
             page.text(LEFT, y, text, size=13, style="bold")
             y -= 15.5
@@ -207,13 +318,13 @@ class _Layout:
             meta.append((lb["due_date"], i18n.day(doc.due_date, lang)))
         if doc.corrects:
             meta.append((lb["corrects"], f"{doc.corrects.number} {lb['of']} {i18n.day(doc.corrects.issue_date, lang)}"))
-        ry = self._title_and_meta(meta)
+        ry = self._title_and_meta(meta, self.top)
         return min(y, ry) - 10
 
-    def _title_and_meta(self, meta: list[tuple[str, str]]) -> float:
+    def _title_and_meta(self, meta: list[tuple[str, str]], top: float = TOP) -> float:
         page = self.page
-        page.text_right(RIGHT, TOP, self.title, size=18, style="bold")
-        ry = TOP - 20
+        page.text_right(RIGHT, top, self.title, size=18, style="bold")
+        ry = top - 20
         for label, value in meta:
             head = self.colon(label)
             value = nfc(value)
@@ -522,10 +633,16 @@ class _Layout:
         """Baseline of the first footer line: 40 pt up, higher when the issuer's details need more lines."""
         return max(FOOTER_TOP, FOOTER_LAST + FOOTER_LEADING * (len(self.footer_lines) - 1))
 
+    def _every_page_y(self) -> float:
+        """Baseline of the every-page line (its last line when wrapped), just above the footer."""
+        return self._footer_top() + FOOTER_SIZE + EVERY_PAGE_GAP
+
     def footers(self) -> None:
         total = len(self.pages)
         top = self._footer_top()
         for n, page in enumerate(self.pages, start=1):
+            for k, part in enumerate(reversed(self.every_page)):
+                page.text(LEFT, self._every_page_y() + MARK_LEADING * k, part, size=MARK_SIZE, style="bold")
             for k, part in enumerate(self.footer_lines):
                 page.text(LEFT, top - FOOTER_LEADING * k, part, size=FOOTER_SIZE, color=(0.4, 0.4, 0.4))
             page.text_right(RIGHT, top, f"{self.lb['page']} {n}/{total}", size=FOOTER_SIZE, color=(0.4, 0.4, 0.4))

@@ -133,6 +133,17 @@ class Page:
             self._set_fill(fill)
         self._ops.append(f"{num(x)} {num(y)} {num(w)} {num(h)} re f")
 
+    def vector(self, ops: bytes) -> None:
+        """Append operators built by our own drawing code (e.g. :func:`mandat.render.pdf.qr.qr_path`).
+
+        Never text: every string goes through :meth:`text`, which encodes glyph ids. The operators
+        must leave the graphics state as they found it (``q ... Q``), so the tracked colours stay true.
+        """
+        text = ops.decode("ascii")
+        if not text.startswith("q ") or not text.endswith(" Q"):
+            raise ValueError("vector operators must be wrapped in q ... Q")
+        self._ops.append(text)
+
     def _set_fill(self, color: RGB) -> None:
         _check_unit(color)
         self._ops.append(f"{num3(color[0])} {num3(color[1])} {num3(color[2])} rg")
