@@ -140,7 +140,7 @@ def test_a_file_that_fails_its_rules_fails_the_render_at_once_with_the_rule(
     assert stored(svc, doc.id) == {}
     with pytest.raises(FileNotFoundError):  # nothing stored as final
         svc.blobs.get(f"{doc.seller_id}/{doc.id}.pdf")
-    # The operator sees it where failed renders show (`mandat events --status render_failed`).
+    # The operator sees it where failed renders show (`mandat events list --status render_failed`).
     with svc.engine.connect() as conn:
         shown = repo.list_inbox(conn, status="render_failed")
     assert [r.render_error for r in shown] == [error]
@@ -314,3 +314,25 @@ def test_migration_0007_adds_the_tables_to_an_existing_database(at_0006: Engine)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0006")
     assert "document_files" not in sa.inspect(at_0006).get_table_names()
+
+
+def test_the_einvoice_command_prints_the_stored_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from mandat.cli.main import app
+    from mandat.demo.sellers import demo_sellers
+
+    svc = Mandat(Settings.from_env(tmp_path / "data"))
+    svc.migrate()
+    svc.save_sellers([*demo_sellers(), IT_SHOP])
+    doc = issue_one(svc, "it_b2c")
+    stored_bytes = svc.blobs.get(stored(svc, doc.id)["fatturapa-fpr12"].key)
+
+    def no_build(*_: Any, **__: Any) -> bytes:
+        raise AssertionError("the stored file is read, not built again")
+
+    monkeypatch.setattr("mandat.render.formats.build", no_build)
+    result = CliRunner().invoke(app, ["einvoice", doc.number, "--home", str(tmp_path / "data")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == stored_bytes
+    svc.engine.dispose()
