@@ -358,6 +358,20 @@ def results_markdown(
                     + (f" {run.note}" if run.note else "")
                 ]
             )
+        pairs = {(x.backend, x.workers, x.variant): x for x in e2e_runs}
+        add(
+            [
+                "",
+                "Schematron on (`MANDAT_SCHEMATRON_SAMPLE=1`, the default: EN 16931 and BR-FR on the CII, before "
+                "any file is stored) and off (`0`: the XSD still runs on every structured file), prefeed docs/s: "
+                + "; ".join(
+                    f"{b}×{w}: {on.docs_per_s:.0f} on, {off.docs_per_s:.0f} off"
+                    for (b, w, v), on in pairs.items()
+                    if v == "prefeed" and (off := pairs.get((b, w, "prefeed, Schematron off"))) is not None
+                )
+                + ".",
+            ]
+        )
         add(
             [
                 "",

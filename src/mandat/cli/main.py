@@ -535,24 +535,29 @@ def einvoice(
     out: Annotated[Path | None, typer.Option("--out", help="file to write (default: standard output)")] = None,
     leitweg_id: Annotated[str | None, typer.Option(help="XRechnung BT-10 buyer reference")] = None,
 ) -> None:
-    """Build an issued document in an e-invoice format from its stored record (render/formats)."""
+    """An issued document in an e-invoice format: the validated file the render step stored, else built now
+    from the stored record (a format not due, or options such as a Leitweg-ID)."""
     from mandat.render import formats
     from mandat.store import repository as repo
 
     service = _open(home)
     with service.engine.connect() as conn:
         doc = repo.get_document(conn, number=number) or repo.get_document(conn, doc_id=number)
+        files = {f.format: f for f in repo.document_files_of(conn, doc.id)} if doc is not None else {}
     if doc is None:
         console.print(f"no document numbered {number}", style="red")
         raise typer.Exit(1)
     due = formats.formats_for(doc)
     name = fmt or due[-1]
     options: dict[str, Any] = {"buyer_reference": leitweg_id} if name == "xrechnung-3-cii" and leitweg_id else {}
-    try:
-        xml = formats.build(name, doc, **options)
-    except Rejected as exc:
-        console.print(f"{name}: refused {exc.code}: {exc.reason}", style="red")
-        raise typer.Exit(2) from exc
+    if name in files and not options:
+        xml = service.blobs.get(files[name].key)
+    else:
+        try:
+            xml = formats.build(name, doc, **options)
+        except Rejected as exc:
+            console.print(f"{name}: refused {exc.code}: {exc.reason}", style="red")
+            raise typer.Exit(2) from exc
     if out is None:
         sys.stdout.buffer.write(xml)
     else:

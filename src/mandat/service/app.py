@@ -500,29 +500,51 @@ class Mandat:
     def render_documents(self, docs: list[Document]) -> None:
         """Render committed records, store the files (write-once, durable), then record them: one commit.
 
-        A batch that fails is retried document by document, so that one bad record cannot hold back
-        the others; its render task stays pending and is retried with backoff.
+        Files: ``<base>.pdf``, ``<base>.xml`` (the EN 16931 CII) and ``<base>.<format>.xml`` for each other
+        format the document is due in, all validated first (``render_document``), all recorded in
+        ``document_files``. A file that fails its rules or a case a builder does not cover fails the render
+        at once: the same record would fail the same way again. Any other failure of a batch is retried
+        document by document, so that one bad record cannot hold back the others; its render task stays
+        pending and is retried with backoff.
         """
-        from mandat.render.document import render_document
+        from mandat.domain.refusals import Rejected
+        from mandat.render.document import Invalid, _sampled, render_document
 
         if not docs:
             return
         try:
             blobs: list[tuple[str, bytes, str]] = []
+            done: list[tuple[Document, int, list[tuple[str, int, bool]]]] = []
             for doc in docs:
-                rendered = render_document(doc)
+                schematron = _sampled(doc.id, self.settings.schematron_sample)
+                try:
+                    # The default call when the Schematron runs: stand-ins of render_document(doc) in tests fit.
+                    rendered = render_document(doc) if schematron else render_document(doc, schematron=False)
+                except (Invalid, Rejected) as exc:
+                    self._render_refused(doc, exc)
+                    continue
                 base = blob_base(doc)
+                first = len(blobs)
                 blobs += [
                     (f"{base}.pdf", rendered.pdf, "application/pdf"),
                     (f"{base}.xml", rendered.xml, "application/xml"),
                 ]
+                others = [("en16931-cii", first + 1, schematron)]
+                for name, xml in sorted(rendered.files.items()):
+                    others.append((name, len(blobs), schematron))
+                    blobs.append((f"{base}.{name}.xml", xml, "application/xml"))
+                done.append((doc, first, others))
+            if not done:
+                return
             digests = self.blobs.put_many(blobs)
-            marks = [
-                (doc.id, (blobs[2 * i][0], digests[2 * i]), (blobs[2 * i + 1][0], digests[2 * i + 1]))
-                for i, doc in enumerate(docs)
+            marks = [(doc.id, (blobs[i][0], digests[i]), (blobs[i + 1][0], digests[i + 1])) for doc, i, _ in done]
+            files = [
+                repo.StoredFile(doc.id, name, blobs[j][0], digests[j], ran)
+                for doc, _, others in done
+                for name, j, ran in others
             ]
             with self.engine.begin() as conn:
-                repo.mark_rendered_many(conn, marks)
+                repo.mark_rendered_many(conn, marks, files)
         except Exception as exc:
             if len(docs) > 1:
                 for doc in docs:
@@ -531,6 +553,18 @@ class Mandat:
             log.exception("rendering %s failed", docs[0].id)
             with self.engine.begin() as conn:
                 repo.mark_render_error(conn, docs[0].id, f"{type(exc).__name__}: {exc}", MAX_RENDER_ATTEMPTS, backoff)
+
+    def _render_refused(self, doc: Document, exc: Exception) -> None:
+        """Give a render up at once, with what an operator needs: the format and the rule ids or refusal."""
+        from mandat.domain.refusals import Rejected
+
+        if isinstance(exc, Rejected):
+            error = f"refused by a format builder: {exc.code}: {exc.reason}"
+        else:
+            error = f"{getattr(exc, 'format', '?')} failed validation: {', '.join(getattr(exc, 'failures', []))}"
+        log.error("rendering %s given up: %s", doc.id, error)
+        with self.engine.begin() as conn:
+            repo.fail_render(conn, doc.id, error)
 
     def retry_failed_renders(self, numbers: list[str] | None = None) -> int:
         """Put renders given up (``render_status = failed``) back in the queue after the cause was fixed.

@@ -19,6 +19,7 @@ from mandat.domain.parties import Seller
 from mandat.store.repository import as_utc, insert_ignore, utcnow
 from mandat.store.schema import (
     api_keys,
+    document_files,
     documents,
     inbox,
     sellers,
@@ -191,6 +192,29 @@ def _doc(r: Any) -> DocumentEntry:
 def get_document_entry(conn: Connection, doc_id: str) -> DocumentEntry | None:
     r = conn.execute(sa.select(*_DOC_COLUMNS).where(documents.c.id == doc_id)).first()
     return _doc(r) if r else None
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A structured file of a document: the EN 16931 CII or a national/network e-invoice (issue 15)."""
+
+    format: str
+    key: str
+    sha256: str
+    schematron: bool | None  # None: stored before the Schematron was recorded (before migration 0007)
+
+
+def document_file_entries(conn: Connection, entry: DocumentEntry) -> list[FileEntry]:
+    """The document's structured files by format; the CII from the document row when rendered earlier."""
+    rows = conn.execute(
+        sa.select(document_files.c.format, document_files.c.key, document_files.c.sha256, document_files.c.schematron)
+        .where(document_files.c.document_id == entry.id)
+        .order_by(document_files.c.format)
+    )
+    out = {r.format: FileEntry(r.format, r.key, r.sha256, bool(r.schematron)) for r in rows}
+    if "en16931-cii" not in out and entry.xml_key is not None and entry.xml_sha256 is not None:
+        out["en16931-cii"] = FileEntry("en16931-cii", entry.xml_key, entry.xml_sha256, None)
+    return sorted(out.values(), key=lambda f: f.format)
 
 
 def list_documents(

@@ -28,7 +28,17 @@ from mandat.domain.documents import Document
 from mandat.domain.drafts import Draft, Tally
 from mandat.domain.parties import Seller
 from mandat.domain.refusals import Cancelled, Rejected, Waiting
-from mandat.store.schema import distance_sales, documents, inbox, orders, outbox, sellers, series
+from mandat.store.schema import (
+    chain_links,
+    distance_sales,
+    document_files,
+    documents,
+    inbox,
+    orders,
+    outbox,
+    sellers,
+    series,
+)
 
 GENESIS_HASH = "0" * 64
 
@@ -1048,11 +1058,36 @@ def claim_outbox(conn: Connection, task: str, limit: int, lease: timedelta) -> l
     return sorted((r.id, r.document_id, r.attempts) for r in conn.execute(stmt))
 
 
-def mark_rendered_many(conn: Connection, rendered: Sequence[tuple[str, tuple[str, str], tuple[str, str]]]) -> None:
-    """(document id, (pdf key, sha256), (xml key, sha256)) for a batch; closes their render tasks."""
+@dataclass(frozen=True)
+class StoredFile:
+    """One structured file of a document (``document_files``): the CII or a national/network e-invoice."""
+
+    document_id: str
+    format: str
+    key: str
+    sha256: str
+    schematron: bool  # whether the Schematron ran on it; the XSD always did
+    created_at: datetime | None = None
+
+
+def mark_rendered_many(
+    conn: Connection,
+    rendered: Sequence[tuple[str, tuple[str, str], tuple[str, str]]],
+    files: Sequence[StoredFile] = (),
+) -> None:
+    """(document id, (pdf key, sha256), (xml key, sha256)) for a batch; closes their render tasks.
+
+    ``files``: the structured files of the batch, recorded in the same commit. A row already there (two
+    workers rendered the same document after a lease ran out: same record, same bytes) is kept.
+    """
     if not rendered:
         return
     now = utcnow()
+    for f in files:
+        values = {"document_id": f.document_id, "format": f.format, "key": f.key, "sha256": f.sha256}
+        insert_ignore(
+            conn, document_files, {**values, "schematron": f.schematron, "created_at": now}, ("document_id", "format")
+        )
     conn.execute(
         documents.update()
         .where(documents.c.id == sa.bindparam("doc_id"))
@@ -1149,6 +1184,51 @@ def render_failures(conn: Connection, seller_id: str | None = None) -> dict[str,
     if seller_id is not None:
         q = q.where(documents.c.seller_id == seller_id)
     return {r.document_id: r.last_error for r in conn.execute(q)}
+
+
+def document_files_of(conn: Connection, doc_id: str) -> list[StoredFile]:
+    """The structured files recorded for a document, by format name."""
+    rows = conn.execute(
+        sa.select(document_files).where(document_files.c.document_id == doc_id).order_by(document_files.c.format)
+    )
+    return [
+        StoredFile(r.document_id, r.format, r.key, r.sha256, bool(r.schematron), as_utc(r.created_at)) for r in rows
+    ]
+
+
+# --- national hash chains (Verifactu huella, Portugal's signature chain) ----------------------------
+
+
+def chain_link(conn: Connection, chain: str, document_id: str) -> str | None:
+    """The value a document holds in a chain, or None."""
+    value: str | None = conn.execute(
+        sa.select(chain_links.c.value).where(chain_links.c.chain == chain, chain_links.c.document_id == document_id)
+    ).scalar()
+    return value
+
+
+def put_chain_link(conn: Connection, chain: str, document_id: str, position: int, value: str) -> None:
+    """Record a document's link in a chain, once: the same link again is accepted (a retried render),
+    anything else raises ValueError (a different value, or the position of another document: a fork)."""
+    row = {"chain": chain, "document_id": document_id, "position": position, "value": value}
+    if conn.dialect.name == "postgresql":
+        stmt: Any = postgresql.insert(chain_links).values(**row, created_at=utcnow()).on_conflict_do_nothing()
+    else:
+        stmt = sqlite.insert(chain_links).values(**row, created_at=utcnow()).on_conflict_do_nothing()
+    if conn.execute(stmt.returning(sa.literal(1))).first() is not None:
+        return
+    held = conn.execute(
+        sa.select(chain_links.c.position, chain_links.c.value).where(
+            chain_links.c.chain == chain, chain_links.c.document_id == document_id
+        )
+    ).first()
+    if held is not None and (int(held.position), held.value) == (position, value):
+        return
+    if held is not None:
+        raise ValueError(
+            f"chain {chain}: document {document_id} already holds position {held.position} = {held.value!r}"
+        )
+    raise ValueError(f"chain {chain}: position {position} is held by another document")
 
 
 def documents_data(conn: Connection, doc_ids: Sequence[str]) -> dict[str, str]:

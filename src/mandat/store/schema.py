@@ -144,6 +144,34 @@ distance_sales = sa.Table(
     sa.Column("updated_at", UTC_TS, nullable=False),
 )
 
+# --- national and network e-invoices (issue 15) --------------------------------------------------
+
+# Every structured file a document is due in (the EN 16931 CII and the legal channel's e-invoice), stored
+# write-once beside the PDF; ``schematron``: whether the Schematron ran on it (sampling), the XSD always did.
+document_files = sa.Table(
+    "document_files",
+    metadata,
+    sa.Column("document_id", sa.String(36), primary_key=True),
+    sa.Column("format", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(300), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("schematron", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTC_TS, nullable=False),
+)
+
+# Hash chains of the national systems (Verifactu huella per issuing system, Portugal's signature chain):
+# one link per document and chain, at a position unique in its chain so that two writers cannot fork it.
+chain_links = sa.Table(
+    "chain_links",
+    metadata,
+    sa.Column("chain", sa.String(100), primary_key=True),
+    sa.Column("document_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("created_at", UTC_TS, nullable=False),
+    sa.UniqueConstraint("chain", "position"),
+)
+
 # --- HTTP API (issue 5) ------------------------------------------------------------------------
 
 # API keys: the token `mdt_<id>_<secret>` is shown once; only its sha256 is kept, looked up by id and

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from mandat.api.auth import AnyRole, Principal, require
 from mandat.api.common import document_out, document_summary, make_cursor, read_cursor, visible_document
@@ -176,6 +177,80 @@ def get_pdf(request: Request, document_id: DocId, who: AnyRole) -> Response:
 def get_xml(request: Request, document_id: DocId, who: AnyRole) -> Response:
     state = get_state(request)
     return _file(state, _entry(state, who, document_id), "xml")
+
+
+# --- structured files (issue 15): the CII and the national/network e-invoices stored with the PDF ----------
+
+FormatName = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z0-9-]+$")]
+
+
+class FileOut(BaseModel):
+    format: str
+    sha256: str
+    schematron: bool | None  # whether the official Schematron passed it (sampling); the XSD always did
+    href: str
+
+
+class FileList(BaseModel):
+    items: list[FileOut]
+
+
+def _rendered(entry: arepo.DocumentEntry) -> None:
+    if entry.render_status != "rendered":
+        raise ApiError(
+            409, "not-rendered", "the files of this document are not stored yet", headers={"Retry-After": "2"}
+        )
+
+
+@router.get(
+    "/v1/documents/{document_id}/files",
+    response_model=FileList,
+    summary="The structured files of a document: EN 16931 CII and the national or network e-invoices due",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def list_files(request: Request, document_id: DocId, who: AnyRole) -> FileList:
+    state = get_state(request)
+    entry = _entry(state, who, document_id)
+    _rendered(entry)
+    with state.service.reader.connect() as conn:
+        files = arepo.document_file_entries(conn, entry)
+    return FileList(
+        items=[
+            FileOut(
+                format=f.format,
+                sha256=f.sha256,
+                schematron=f.schematron,
+                href=f"/v1/documents/{document_id}/files/{f.format}",
+            )
+            for f in files
+        ]
+    )
+
+
+@router.get(
+    "/v1/documents/{document_id}/files/{format}",
+    response_class=Response,
+    summary="One structured file of a document, by format name (e.g. fatturapa-fpr12, ksef-fa3, peppol-bis-3)",
+    responses=_file_responses("application/xml"),
+)
+def get_file(request: Request, document_id: DocId, format: FormatName, who: AnyRole) -> Response:
+    state = get_state(request)
+    entry = _entry(state, who, document_id)
+    _rendered(entry)
+    with state.service.reader.connect() as conn:
+        found = [f for f in arepo.document_file_entries(conn, entry) if f.format == format]
+    if not found:
+        raise ApiError(404, "not-found", f"this document has no {format} file")
+    safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in entry.number)
+    return Response(
+        state.service.blobs.get(found[0].key),
+        media_type="application/xml",
+        headers={
+            "Content-Disposition": f'inline; filename="{safe_name}.{format}.xml"',
+            "ETag": f'"{found[0].sha256}"',
+            "Cache-Control": "private, max-age=3600",
+        },
+    )
 
 
 # --- buyer links -------------------------------------------------------------------------------
