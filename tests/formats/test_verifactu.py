@@ -45,7 +45,8 @@ XSD = VALIDATION / "es-verifactu-1.0" / "SuministroLR.xsd"
 SF = "https://www2.agenciatributaria.gob.es/static_files/common/internet/dep/aplicaciones/es/aeat/tike/cont/ws/SuministroInformacion.xsd"
 NSS = {"sf": SF}
 
-RETAILER = seller_from(demo.SELLERS[0])  # Ferretería del Sol S.L., NIF B46123451
+# Ferretería del Sol S.L., NIF B46123451, without the demo's voluntary early start (tested on its own below).
+RETAILER = seller_from({k: v for k, v in demo.SELLERS[0].items() if k != "verifactu_since"})
 INSTALLER = seller_from(demo.SELLERS[1])  # Reformas y Climatización Norte S.L., NIF B09123456
 CONSUMER = demo.CONSUMERS[0]  # Lucía Fernández Ortega, DNI 71234567W
 ANONYMOUS = demo.CONSUMERS[2]  # no NIF: factura simplificada
@@ -385,3 +386,25 @@ def test_a_non_spanish_document_is_refused() -> None:
     with pytest.raises(Rejected) as exc:
         build(doc, previous=None)
     assert exc.value.code == "verifactu_not_spanish"
+
+
+def test_an_oss_distance_sale_is_regime_17_not_located_in_spain() -> None:
+    """A distance sale above the EUR 10,000 threshold to a French consumer: French VAT through the OSS (the
+    Spanish rules' record), so no Spanish VAT is recorded. 3 x 12.00 = 36.00 net, French 20 % = 7.20, paid
+    43.20: one DetalleDesglose of regime 17 (OSS, list L8A), N2, amount not subject 43.20; CuotaTotal 0.00,
+    ImporteTotal 43.20 (V§17: the sum of the Desglose)."""
+    oss = {"country": "ES", "since": "2021-07-01"}
+    above = seller_from(
+        {**demo.SELLERS[0], "oss": oss, "distance_sales": {"year": 2027, "previous_year": "12000", "current_year": "0"}}
+    )
+    strasbourg = {"line1": "3 rue Victor Hugo", "postcode": "67000", "city": "Strasbourg", "country": "FR"}
+    french = {"kind": "consumer", "name": "Claire Martin", "address": strasbourg}
+    doc = issued(paid(above, french, [GOODS], delivery="2027-01-04"), above)
+    assert (doc.taxed_in, doc.scheme) == ("FR", "oss")
+    xml = valid(doc)
+    assert xp(xml, "//sf:DetalleDesglose/sf:ClaveRegimen/text()") == ["17"]
+    assert xp(xml, "//sf:DetalleDesglose/sf:CalificacionOperacion/text()") == ["N2"]
+    assert xp(xml, "//sf:DetalleDesglose/sf:BaseImponibleOimporteNoSujeto/text()") == ["43.20"]
+    assert xp(xml, "//sf:DetalleDesglose/sf:CuotaRepercutida") == []
+    assert xp(xml, "//sf:RegistroAlta/sf:CuotaTotal/text()") == ["0.00"]
+    assert xp(xml, "//sf:RegistroAlta/sf:ImporteTotal/text()") == ["43.20"]

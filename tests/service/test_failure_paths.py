@@ -136,7 +136,7 @@ def _cli_env(svc: Mandat) -> dict[str, str | None]:
 def test_a_render_given_up_is_picked_up_by_mandat_render_retry_failed(
     backend: Mandat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(doc: Document) -> NoReturn:
+    def boom(doc: Document, **_: object) -> NoReturn:
         raise RuntimeError(f"font cache unreadable while rendering {doc.number}")
 
     monkeypatch.setattr("mandat.render.document.render_document", boom)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from mandat.demo.markets import be, it, pl
 from mandat.domain.parties import Seller
 from mandat.render import formats
-from mandat.render.document import _sampled
+from mandat.render.validate import sampled as _sampled
 from mandat.service.app import Mandat
 from mandat.service.config import Settings
 from mandat.store import repository as repo

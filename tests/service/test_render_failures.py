@@ -25,7 +25,7 @@ from tests.factories import order
 from tests.service.test_flow import drain
 
 
-def boom(doc: Document) -> NoReturn:
+def boom(doc: Document, **_: object) -> NoReturn:
     raise RuntimeError(f"font cache unreadable while rendering {doc.number}")
 
 
@@ -124,7 +124,7 @@ def test_a_render_whose_worker_dies_every_time_is_given_up(backend: Mandat, monk
     new worker re-claims it when the lease runs out. Past the limit the claim itself gives it up, without
     rendering it again, and the operator sees it like any other failed render."""
 
-    def killed(doc: Document) -> NoReturn:
+    def killed(doc: Document, **_: object) -> NoReturn:
         raise SystemExit("killed")  # not an Exception: nothing in mandat catches it, like a real death
 
     monkeypatch.setattr("mandat.render.document.render_document", killed)

@@ -142,6 +142,7 @@ class SellerIdentity(In):
     ioss_id: str | None = Field(default=None, pattern=r"^IM[0-9]{10}$")
     distance_sales: DistanceSalesOpening | None = None
     verifactu_since: date | None = None  # issue 15: a Spanish seller's voluntary VERI*FACTU start
+    atcud_codes: dict[str, str] = Field(default_factory=dict, max_length=20)  # PT: AT validation code per series
 
 
 class MandateIn(In):

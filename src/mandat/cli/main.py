@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -461,6 +462,7 @@ def demo(
     from mandat.demo.orders import generate
     from mandat.demo.sellers import demo_sellers
 
+    portugal_key = demo_portugal_key(home)
     service = _open(home)
     french = demo_sellers()
     abroad = markets.market_sellers()
@@ -491,40 +493,72 @@ def demo(
     summary(service, time.perf_counter() - started, documents_count(service) - before, accepted)
     market_mix(service)
     treatment_mix(service)
-    format_mix(service)
+    format_mix(service, portugal_key)
 
 
-def format_mix(service: Mandat) -> None:
-    """Every document in each format it is due in (``render.formats.formats_for``), written under
-    ``<home>/einvoices/<format>/``: documents per format, and the refusals of a builder by code."""
-    from mandat.render import formats
+def demo_portugal_key(home: Path | None) -> Path | None:
+    """A throwaway signing key for the demo's Portuguese documents, unless the operator configured one.
+
+    Portuguese documents are signed and printed with ATCUD and QR code only by a deployment the AT
+    certified (docs/formats/portugal.md); the demo stands in for one with a key of its own and the
+    placeholder certificate number 9999, and says so.
+    """
+    if os.environ.get("MANDAT_PT_SIGNING_KEY"):
+        return None
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    base = (home or Path(os.environ.get("MANDAT_HOME", "mandat-data"))).absolute()
+    path = base / "demo-pt-signing-key.pem"
+    if not path.exists():
+        base.mkdir(parents=True, exist_ok=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path.write_bytes(pem)
+    # Worker processes inherit the environment: they sign with the same key.
+    os.environ["MANDAT_PT_SIGNING_KEY"] = str(path)
+    os.environ.setdefault("MANDAT_PT_CERTIFICATE", "9999")
+    return path
+
+
+def format_mix(service: Mandat, portugal_key: Path | None = None) -> None:
+    """The structured files the render step stored (``document_files``), per format: how many, how many of
+    them passed the official Schematron besides the XSD, and the renders refused with their reasons."""
+    import sqlalchemy as sa
+
     from mandat.store import repository as repo
+    from mandat.store.schema import document_files, documents
 
     with service.engine.connect() as conn:
-        docs = list(repo.iter_documents(conn))
-    built: dict[str, int] = {}
-    refused: dict[str, dict[str, int]] = {}
-    out = service.settings.home / "einvoices"
-    for doc in docs:
-        for name in formats.formats_for(doc)[1:]:  # the EN 16931 CII is rendered with the PDF already
-            try:
-                xml = formats.build(name, doc)
-            except Rejected as exc:
-                codes = refused.setdefault(name, {})
-                codes[exc.code] = codes.get(exc.code, 0) + 1
-                continue
-            folder = out / name
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{doc.series_owner or doc.seller_id}-{doc.number}.xml").write_bytes(xml)
-            built[name] = built.get(name, 0) + 1
-    table = Table("format", "documents", "refused (code: count)", title="mandat — e-invoice formats")
-    table.add_row("en16931-cii (Factur-X)", str(len(docs)), "")
-    for name in sorted(set(built) | set(refused)):
-        why = ", ".join(f"{c}: {n}" for c, n in sorted(refused.get(name, {}).items()))
-        table.add_row(name, str(built.get(name, 0)), why)
+        stored = conn.execute(
+            sa.select(document_files.c.format, document_files.c.schematron, sa.func.count())
+            .group_by(document_files.c.format, document_files.c.schematron)
+        ).all()
+        failed = set(conn.execute(sa.select(documents.c.id).where(documents.c.render_status == "failed")).scalars())
+        errors: dict[str, int] = {}
+        for doc_id, error in repo.render_failures(conn).items():
+            if doc_id in failed:
+                errors[error[:120]] = errors.get(error[:120], 0) + 1
+    counts: dict[str, list[int]] = {}
+    for name, ran, n in stored:
+        entry = counts.setdefault(name, [0, 0])
+        entry[0] += n
+        entry[1] += n if ran else 0
+    table = Table("format", "files", "XSD + Schematron", title="mandat — structured files, validated before stored")
+    for name in sorted(counts, key=lambda n: (n != "en16931-cii", n)):
+        table.add_row(name, str(counts[name][0]), str(counts[name][1]))
     console.print(table)
-    if built:
-        console.print(f"national e-invoices:  {out}")
+    for error, n in sorted(errors.items()):
+        console.print(f"render refused ({n}): {error}", style="red")
+    if counts:
+        console.print(f"structured files:     {service.settings.blob_url} (<seller>/<document id>.<format>.xml)")
+    if portugal_key is not None:
+        console.print(
+            f"Portugal: signed with the demo key {portugal_key}, certificate 9999 (a placeholder: a real "
+            "deployment is certified by the AT, docs/formats/portugal.md)"
+        )
 
 
 @app.command()

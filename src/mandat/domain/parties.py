@@ -268,6 +268,11 @@ class DistanceSalesOpening(Frozen):
     current_year: Decimal = Field(ge=0)  # from January 1 of ``year`` to the first document mandat issued
 
 
+# A series' fixed prefix, and the validation code the AT gives it (Portaria 195/2020 art. 3 n.º 2: 8+ characters).
+SeriesPrefix = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,10}$")]
+AtcudCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{8,20}$")]
+
+
 class Seller(Frozen):
     """A marketplace seller in whose name documents are issued."""
 
@@ -309,6 +314,9 @@ class Seller(Frozen):
     distance_sales: DistanceSalesOpening | None = None
     # issue 15: Verifactu
     verifactu_since: date | None = None  # a voluntary start before the legal date (RD 1007/2023 art. 16)
+    # Portugal (Portaria 195/2020 art. 2-3): the validation code the AT returned for each series (its fixed
+    # prefix, e.g. "F") communicated before use; printed in the ATCUD "<code>-<number>".
+    atcud_codes: Annotated[dict[SeriesPrefix, AtcudCode], Field(max_length=20)] = {}
 
     def registered_in(self, country: str) -> Registration | None:
         return next((r for r in self.registrations if r.country == country), None)

@@ -244,8 +244,10 @@ def draft_credit_note(
         "series_owner": invoice.series_owner,
         "deemed_supply": None if deemed is None else deemed.model_copy(update={"value": plan.totals.tax_exclusive}),
         # issue 15: a correction is due in the formats its invoice was (an invoice recorded before formats
-        # were: none recorded, and render.formats derives them from the channel as for that invoice).
-        "formats": list(invoice.formats),
+        # were: none recorded, and render.formats derives them from the channel as for that invoice),
+        # and in what the correction's own day adds: a correction issued once VERI*FACTU applies is
+        # recorded even when its invoice was not (the Spanish pack's credit_note_channel).
+        "formats": credit_note_formats(invoice, rules.credit_note_channel(invoice.legal_channel, today)),
     }
     draft = Draft(
         kind="credit_note",
@@ -273,3 +275,11 @@ def credit_exchange(invoice: Document, breakdown: list[VatBreakdown]) -> Exchang
     # The invoice's rate as recorded, printed with the invoice's source words.
     rate = Rate("event", invoice.currency, ex.tax_currency, ex.rate, ex.day, ex.reference, label=ex.source)
     return exchange_for(breakdown, rate, ex.tax_currency)
+
+
+def credit_note_formats(invoice: Document, channel: str | None) -> list[str]:
+    """The invoice's recorded formats, plus the VERI*FACTU record when the correction's channel is it."""
+    out = list(invoice.formats)
+    if out and channel == "VERI*FACTU" and "verifactu" not in out:
+        out.append("verifactu")
+    return out

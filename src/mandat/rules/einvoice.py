@@ -18,6 +18,8 @@ The table, one entry per format, in the order the formats are listed on the docu
                           date KSeF applies to the seller (the Polish pack's channel "KSeF")
 ``xrechnung-3-cii``       a German buyer who asks for XRechnung: a Leitweg-ID, or the CII syntax asked
 ``xrechnung-3-ubl``       a German buyer who asks for XRechnung in the UBL syntax
+``verifactu``             a Spanish-established seller's document once VERI*FACTU applies to it (the
+                          Spanish pack's channel: 2027-01-01, or the seller's voluntary earlier start)
 ========================  ===========================================================================
 
 "Established" is the seller's seat (its address): a seller merely registered in a country (a warehouse there,
@@ -25,7 +27,8 @@ The table, one entry per format, in the order the formats are listed on the docu
 supplier (§5.2 rows 8, 9, 12, 13) is not a mandate invoice: the sellers' national channels do not apply.
 
 The dates a mandate starts from are the country packs' (they decide ``channel``): the table does not repeat
-them. Spain's Verifactu and Portugal's ATCUD are added here as one entry each once their builders exist.
+them. Portugal's ATCUD, QR code and signature are marks on the PDF, not a format: the render step prints
+them where a certified deployment is configured (render/document.py).
 """
 
 from __future__ import annotations
@@ -82,6 +85,11 @@ TABLE: tuple[Due, ...] = (
     Due("ksef-fa3", lambda c: c.mandate("PL", "KSeF"), "KSeF FA(3) (Polish VAT act art. 106ga)"),
     Due("xrechnung-3-cii", lambda c: _xrechnung(c, "cii"), "XRechnung 3.0 CII asked by the German buyer"),
     Due("xrechnung-3-ubl", lambda c: _xrechnung(c, "ubl"), "XRechnung 3.0 UBL asked by the German buyer"),
+    Due(
+        "verifactu",
+        lambda c: c.mandate("ES", "VERI*FACTU"),
+        "VERI*FACTU registration record (RD 1007/2023; Orden HAC/1177/2024), from the seller's start",
+    ),
 )
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
@@ -39,6 +41,9 @@ from mandat.store import rates as rates_store
 from mandat.store import repository as repo
 from mandat.store.blobs import BlobStore, DirectoryBlobStore
 from mandat.store.db import make_engine, reader
+
+if TYPE_CHECKING:
+    from mandat.service.chains import Chains, Links
 
 log = logging.getLogger("mandat")
 
@@ -508,18 +513,21 @@ class Mandat:
         pending and is retried with backoff.
         """
         from mandat.domain.refusals import Rejected
-        from mandat.render.document import Invalid, _sampled, render_document
+        from mandat.render.document import Invalid, render_document, sampled
+        from mandat.service.chains import Links
 
         if not docs:
             return
         try:
             blobs: list[tuple[str, bytes, str]] = []
             done: list[tuple[Document, int, list[tuple[str, int, bool]]]] = []
+            links = Links()
             for doc in docs:
-                schematron = _sampled(doc.id, self.settings.schematron_sample)
+                schematron = sampled(doc.id, self.settings.schematron_sample)
                 try:
-                    # The default call when the Schematron runs: stand-ins of render_document(doc) in tests fit.
-                    rendered = render_document(doc) if schematron else render_document(doc, schematron=False)
+                    with self.reader.connect() as conn:
+                        chained = self.chains.chained(conn, doc, links)
+                    rendered = render_document(doc, schematron=schematron, chained=chained)
                 except (Invalid, Rejected) as exc:
                     self._render_refused(doc, exc)
                     continue
@@ -535,6 +543,7 @@ class Mandat:
                     blobs.append((f"{base}.{name}.xml", xml, "application/xml"))
                 done.append((doc, first, others))
             if not done:
+                self._store_links(links)
                 return
             digests = self.blobs.put_many(blobs)
             marks = [(doc.id, (blobs[i][0], digests[i]), (blobs[i + 1][0], digests[i + 1])) for doc, i, _ in done]
@@ -544,6 +553,8 @@ class Mandat:
                 for name, j, ran in others
             ]
             with self.engine.begin() as conn:
+                for chain, doc_id, position, value in links.new:
+                    repo.put_chain_link(conn, chain, doc_id, position, value)
                 repo.mark_rendered_many(conn, marks, files)
         except Exception as exc:
             if len(docs) > 1:
@@ -554,14 +565,30 @@ class Mandat:
             with self.engine.begin() as conn:
                 repo.mark_render_error(conn, docs[0].id, f"{type(exc).__name__}: {exc}", MAX_RENDER_ATTEMPTS, backoff)
 
+    def _store_links(self, links: Links) -> None:
+        """The links computed for documents whose render was refused: deterministic, kept for the next."""
+        if links.new:
+            with self.engine.begin() as conn:
+                for chain, doc_id, position, value in links.new:
+                    repo.put_chain_link(conn, chain, doc_id, position, value)
+
+    @cached_property
+    def chains(self) -> Chains:
+        from mandat.service.chains import Chains
+
+        return Chains(self.settings)
+
     def _render_refused(self, doc: Document, exc: Exception) -> None:
         """Give a render up at once, with what an operator needs: the format and the rule ids or refusal."""
         from mandat.domain.refusals import Rejected
 
         if isinstance(exc, Rejected):
             error = f"refused by a format builder: {exc.code}: {exc.reason}"
-        else:
-            error = f"{getattr(exc, 'format', '?')} failed validation: {', '.join(getattr(exc, 'failures', []))}"
+        else:  # Invalid: the rule ids, each with the rule's own words (XSD messages carry the element)
+            failures = getattr(exc, "failures", [])
+            shown = "; ".join(f"{f.rules}: {f.id} {f.text}".strip() for f in failures[:5])
+            more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
+            error = f"{getattr(exc, 'format_name', '?')} failed validation: {shown}{more}"
         log.error("rendering %s given up: %s", doc.id, error)
         with self.engine.begin() as conn:
             repo.fail_render(conn, doc.id, error)

@@ -9,6 +9,9 @@ MANDAT_DATABASE_SCHEMA  PostgreSQL schema (search_path) to use, default the serv
 MANDAT_LEASE_SECONDS    how long a claimed event or render stays with its worker (default 60)
 MANDAT_SCHEMATRON_SAMPLE  share of documents (0..1, default 1: all) whose structured files also pass the
                           official Schematron before they are stored; the XSD runs on every file
+MANDAT_PT_SIGNING_KEY   PEM file of the RSA key of the operator's AT-certified deployment: Portuguese
+                        documents are then signed, chained and printed with ATCUD and QR code
+MANDAT_PT_CERTIFICATE   the AT certificate number of that deployment (printed with the hash characters)
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ class Settings:
     lease_seconds: float = 60.0
     # Issue 15 point 3: the Schematron on every document by default; a lower rate trades checks for throughput.
     schematron_sample: float = 1.0
+    # Portugal (docs/formats/portugal.md): both or neither; without them Portuguese PDFs stay copies.
+    pt_signing_key: Path | None = None
+    pt_certificate: str | None = None
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Settings:
@@ -38,6 +44,8 @@ class Settings:
             database_schema=os.environ.get("MANDAT_DATABASE_SCHEMA") or None,
             lease_seconds=_seconds("MANDAT_LEASE_SECONDS", 60.0),
             schematron_sample=_rate("MANDAT_SCHEMATRON_SAMPLE", 1.0),
+            pt_signing_key=Path(key) if (key := os.environ.get("MANDAT_PT_SIGNING_KEY")) else None,
+            pt_certificate=os.environ.get("MANDAT_PT_CERTIFICATE") or None,
         )
 
 

@@ -972,6 +972,16 @@ def get_document(conn: Connection, *, number: str | None = None, doc_id: str | N
     return document_from_row(data[0])
 
 
+def document_at(conn: Connection, series_owner: str, series: str, seq: int) -> Document | None:
+    """The document numbered ``seq`` in a series (the one before another, for the chains of render/document)."""
+    data = conn.execute(
+        sa.select(documents.c.data).where(
+            documents.c.series_owner == series_owner, documents.c.series == series, documents.c.seq == seq
+        )
+    ).scalar()
+    return document_from_row(data) if data else None
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     id: str

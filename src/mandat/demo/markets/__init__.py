@@ -46,10 +46,17 @@ def market_sellers() -> list[Seller]:
     from mandat.demo.markets import overseas
 
     return [
-        Seller.model_validate({"mandate": MANDATE.model_dump(), **seller, **_cross_border_facts(seller)})
+        Seller.model_validate(
+            {"mandate": MANDATE.model_dump(), **seller, **_cross_border_facts(seller), **EARLY.get(seller["id"], {})}
+        )
         for market in [*markets(), overseas]
         for seller in market.SELLERS
     ]
+
+
+# Sellers of the demo who adopted a national system before its legal date: the Valencia hardware store keeps
+# VERI*FACTU records from 2026 (RD 1007/2023 lets a system start early), so the demo shows them before 2027.
+EARLY: dict[str, dict[str, Any]] = {"es-ferreteria-sol": {"verifactu_since": "2026-01-01"}}
 
 
 # EU distance sales before mandat (Directive 2006/112/EC art. 59c; the registry's opening totals, in the

@@ -21,6 +21,8 @@ SELLERS: list[dict[str, Any]] = [
         "trade_register": "Conservatória do Registo Comercial de Lisboa",
         "invoice_series": "FT-{code}-{seq:06}",
         "credit_note_series": "NC-{code}-{seq:06}",
+        # The validation codes the AT returned for the series (demo values: Portaria 195/2020 art. 3).
+        "atcud_codes": {"FT": "JFJ3KB9M", "NC": "JFJ3KB9N"},
     },
     {
         "id": "pt-obras-porto",
@@ -35,6 +37,8 @@ SELLERS: list[dict[str, Any]] = [
         "trade_register": "Conservatória do Registo Comercial do Porto",
         "invoice_series": "FT-{code}-{seq:06}",
         "credit_note_series": "NC-{code}-{seq:06}",
+        # The validation codes the AT returned for the series (demo values: Portaria 195/2020 art. 3).
+        "atcud_codes": {"FT": "K7RW2D4P", "NC": "K7RW2D4Q"},
     },
 ]
 

@@ -15,9 +15,10 @@ drafted), ``formats_for`` returns the record's list; a record issued before has 
 its legal channel gave then. Every builder takes what it needs from the record (the buyer's Leitweg-ID,
 Peppol id, SdI code or PEC), so ``build(name, doc)`` needs no option for any recorded format.
 
-Not yet here (issue 15, still open): the XRechnung UBL builder ("xrechnung-3-ubl" is decided and recorded,
-``build`` refuses it as ``format_unknown`` until it exists), Verifactu records, Portugal's ATCUD and QR, the French CTC
-extensions, storing the national files beside the PDF in the render step, and the run-time validation gate.
+``verifactu`` (Spain, from 2027-01-01 or the seller's earlier start) also needs the previous record of its
+chain: the render step keeps the chain (render/document.py). Portugal's ATCUD, QR code and signature are not a
+file but marks on the PDF (render/formats/portugal.py, drawn by render/pdf/invoice.py); the French CTC data is
+in the CII itself (render/cii.py). docs/formats/README.md lists them all.
 """
 
 from __future__ import annotations
@@ -35,11 +36,20 @@ FORMATS: dict[str, str] = {
     "fatturapa-fpr12": "mandat.render.formats.fatturapa",
     "ksef-fa3": "mandat.render.formats.ksef",
     "xrechnung-3-cii": "mandat.render.formats.xrechnung",
+    "xrechnung-3-ubl": "mandat.render.formats.xrechnung_ubl",
+    # Built with the previous record of its chain (``build(name, doc, previous=...)``): the render step
+    # passes the link it stored (render/document.py, chain_links).
+    "verifactu": "mandat.render.formats.verifactu",
 }
 # Builders a module exposes under another name than ``build``.
 BUILDERS: dict[str, str] = {"en16931-cii": "build_cii"}
 # The legal channel a country pack records -> the format that channel carries.
-CHANNEL_FORMAT: dict[str, str] = {"Peppol": "peppol-bis-3", "SdI": "fatturapa-fpr12", "KSeF": "ksef-fa3"}
+CHANNEL_FORMAT: dict[str, str] = {
+    "Peppol": "peppol-bis-3",
+    "SdI": "fatturapa-fpr12",
+    "KSeF": "ksef-fa3",
+    "VERI*FACTU": "verifactu",
+}
 
 
 def formats_for(doc: Document) -> list[str]:

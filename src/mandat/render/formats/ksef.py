@@ -163,6 +163,11 @@ def _header(root: etree._Element, doc: Document) -> None:
     _sub(head, "SystemInfo", SYSTEM_INFO)
 
 
+def seller_nip(doc: Document) -> str:
+    """The seller's NIP as Podmiot1 carries it (KOD I names it too)."""
+    return _seller_nip(doc.seller)
+
+
 def _seller_nip(seller: PartySnapshot) -> str:
     candidates = []
     if seller.vat_id and seller.vat_id.upper().startswith("PL"):

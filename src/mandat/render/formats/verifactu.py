@@ -167,7 +167,8 @@ def build(doc: Document, *, previous: Link | None, system: SistemaInformatico | 
     nif = seller_nif(doc)
     invoice_type = _invoice_type(doc)
     sign = Decimal(-1) if doc.kind == "credit_note" else Decimal(1)
-    cuota = _amount(sign * doc.totals.tax_total)
+    # An OSS distance sale (LIVA art. 68.Cuatro, 163 unvicies) carries no Spanish VAT: CuotaTotal 0.
+    cuota = _amount(Decimal(0) if doc.scheme == "oss" else sign * doc.totals.tax_total)
     importe = _amount(sign * doc.totals.tax_inclusive)
     generated = generated_at(doc)
     huella = huella_registro_alta(
@@ -297,7 +298,7 @@ def _check_scope(doc: Document) -> None:
         raise Rejected("verifactu_not_spanish", f"VERI*FACTU records Spanish sellers' invoices, not {doc.country}'s")
     if doc.deemed_supply is not None:
         raise Rejected("verifactu_deemed_supply", "a deemed supply is the marketplace's own invoice")
-    if doc.scheme is not None or doc.taxed_in not in (None, "ES"):
+    if doc.scheme not in (None, "oss") or (doc.scheme is None and doc.taxed_in not in (None, "ES")):
         raise Rejected(
             "verifactu_foreign_vat",
             f"lines carry {doc.taxed_in or 'another state'}'s VAT under {doc.scheme or 'no scheme'}: not mapped",
@@ -385,7 +386,16 @@ def _detail(desglose: etree._Element, doc: Document, vb: VatBreakdown, sign: Dec
     _sub(el, "Impuesto", "01")
     base = _amount(sign * vb.taxable_amount)
     cat = vb.category
-    if cat == "S":
+    if doc.scheme == "oss":
+        # A distance sale taxed in the member state of consumption and declared through the OSS (LIVA art.
+        # 68.Cuatro; Directive art. 369a-369k): regime 17 (OSS/IOSS, list L8A), not located in Spain (N2, so
+        # no rate nor cuota, V§15.4). UNSURE: the amount not subject is the whole amount the buyer paid for
+        # these lines, the other state's VAT included, so that ImporteTotal is the sum of the Desglose (V§17);
+        # no Spanish VAT is recorded (CuotaTotal 0). docs/formats/verifactu.md.
+        _sub(el, "ClaveRegimen", "17")
+        _sub(el, "CalificacionOperacion", "N2")
+        _sub(el, "BaseImponibleOimporteNoSujeto", _amount(sign * (vb.taxable_amount + vb.tax_amount)))
+    elif cat == "S":
         _sub(el, "ClaveRegimen", "01")
         _sub(el, "CalificacionOperacion", "S1")
         _sub(el, "TipoImpositivo", _rate(vb.rate))

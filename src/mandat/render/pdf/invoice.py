@@ -96,6 +96,9 @@ class Marks:
     codes: tuple[PrintedCode, ...] = ()
     every_page: str | None = None
     legend: str | None = None
+    # False where the PDF is the invoice although the record names a channel (VERI*FACTU records, a
+    # certified Portuguese deployment, the French Factur-X e-invoice itself): no "copy for information".
+    channel_notice: bool = True
 
     def __post_init__(self) -> None:
         if self.legend and not self.codes:
@@ -524,7 +527,7 @@ class _Layout:
 
     def channel_notice(self) -> None:
         """Where the law makes the transmitted e-invoice the invoice (SdI, KSeF...), this PDF says it is a copy."""
-        if not self.doc.legal_channel:
+        if not self.doc.legal_channel or not self.marks.channel_notice:
             return
         text = self.lb["legal_channel"].format(channel=self.doc.legal_channel)
         parts = self.wrap(text, RIGHT - LEFT - 2 * BOX_PAD, 8.5, "bold")
