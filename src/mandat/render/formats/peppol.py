@@ -102,7 +102,22 @@ _NSMAP_COMMON: dict[str | None, str] = {"cac": CAC, "cbc": CBC}
 
 def build(doc: Document) -> bytes:
     """The Peppol BIS Billing 3.0 UBL XML of ``doc`` (Invoice, or CreditNote for a credit note)."""
-    _check(doc)
+    return serialise(build_tree(doc))
+
+
+def serialise(root: etree._Element) -> bytes:
+    """``root`` as UTF-8 XML with its declaration, indented by lxml (deterministic)."""
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
+
+
+def build_tree(doc: Document, *, consumer_allowed: bool = False) -> etree._Element:
+    """The root element of :func:`build`'s document, for the CIUS built on the same UBL binding.
+
+    ``consumer_allowed`` lifts the ``peppol_consumer`` refusal, which is Peppol's (its network links
+    registered participants): XRechnung, for one, does not exclude consumers (``xrechnung_ubl``).
+    """
+    _check(doc, consumer_allowed=consumer_allowed)
     credit = doc.kind == "credit_note"
     root_ns = NS_CREDIT_NOTE if credit else NS_INVOICE
     tag = f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}"
@@ -134,16 +149,15 @@ def build(doc: Document) -> bytes:
     _monetary_total(root, doc)
     for line in doc.lines:
         _line(root, doc.currency, line, credit)
-    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return xml
+    return root
 
 
-def _check(doc: Document) -> None:
+def _check(doc: Document, *, consumer_allowed: bool = False) -> None:
     if doc.type_code == "389":
         raise Rejected("peppol_self_billing", "type 389 (self-billing) would say the buyer issued the invoice")
     if doc.kind == "credit_note" and doc.corrects is None:
         raise Rejected("peppol_credit_note_reference", f"credit note {doc.number} names no invoice (BT-25)")
-    if not doc.buyer.is_business:
+    if not doc.buyer.is_business and not consumer_allowed:
         raise Rejected(
             "peppol_consumer",
             f"buyer {doc.buyer.name} is a consumer: Peppol BIS Billing 3.0 is exchanged between registered "
