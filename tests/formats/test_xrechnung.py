@@ -289,6 +289,7 @@ def test_credit_note_mapping() -> None:
 
 def test_no_telephone_is_refused_with_br_de_6() -> None:
     inv = invoice(KAISER, [DRILL])
+    inv = inv.model_copy(update={"seller": inv.seller.model_copy(update={"phone": None})})
     with pytest.raises(Rejected) as exc:
         build(inv, LEITWEG_ID)
     assert exc.value.code == "BR-DE-6"

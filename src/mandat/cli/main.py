@@ -512,7 +512,8 @@ def demo_portugal_key(home: Path | None) -> Path | None:
     path = base / "demo-pt-signing-key.pem"
     if not path.exists():
         base.mkdir(parents=True, exist_ok=True)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        # 1024 bits: the SAF-T (PT) Hash field holds a 172-character signature (render/formats/portugal.py).
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )

@@ -217,8 +217,14 @@ def draft_invoice(
         buyer=buyer_snapshot,
         channel=decision.legal_channel,
         deemed=deemed is not None,
+        seller_phone=bool(seller.phone),
     )
     decision.trace.extend(f"due in {reason}" for reason in einvoice.reasons(due)[1:])
+    if einvoice.asked_xrechnung(due) and not due.seller_phone:
+        decision.trace.append(
+            "XRechnung asked by the buyer, not built: the seller has no telephone number (BR-DE-6); "
+            "the Factur-X EN 16931 invoice is the German e-invoice"
+        )
     fields: dict[str, Any] = {
         "kind": "invoice",
         "type_code": TYPE_CODES["invoice"],

@@ -47,6 +47,9 @@ class Case:
     buyer: PartySnapshot  # the buyer as recorded, with its e-invoicing addresses
     channel: str | None  # the law's channel the seller country's pack decided (dates included)
     deemed: bool = False  # the marketplace's own document as deemed supplier
+    # XRechnung wants the seller contact's telephone (BR-DE-6): without one it is not built, and the
+    # buyer still gets the Factur-X EN 16931 invoice, a valid German e-invoice (trace says why).
+    seller_phone: bool = True
 
     @property
     def buyer_country(self) -> str:
@@ -67,18 +70,26 @@ class Due:
 
 
 def _xrechnung(case: Case, syntax: str) -> bool:
-    buyer = case.buyer
+    return asked_xrechnung(case) == syntax and case.seller_phone
+
+
+def _peppol_buildable(case: Case) -> bool:
+    """Between German parties Peppol's DE-R rules want the seller contact's telephone, as XRechnung does."""
+    return case.seller_phone or not (case.seller_country == "DE" and case.buyer_country == "DE")
+
+
+def asked_xrechnung(case: Case) -> str | None:
+    """The XRechnung syntax a German buyer asked for: its preference, or CII for a Leitweg-ID."""
     if case.buyer_country != "DE":
-        return False
-    asked = buyer.xrechnung or ("cii" if buyer.leitweg_id else None)
-    return asked == syntax
+        return None
+    return case.buyer.xrechnung or ("cii" if case.buyer.leitweg_id else None)
 
 
 TABLE: tuple[Due, ...] = (
     Due("en16931-cii", lambda c: True, "EN 16931 CII in the Factur-X PDF, for every document"),
     Due(
         "peppol-bis-3",
-        lambda c: c.mandate("BE", "Peppol") or bool(c.buyer.peppol_id),
+        lambda c: c.mandate("BE", "Peppol") or (bool(c.buyer.peppol_id) and _peppol_buildable(c)),
         "Peppol BIS Billing 3.0: B2B between Belgian businesses (from 2026-01-01), or the buyer's Peppol id",
     ),
     Due("fatturapa-fpr12", lambda c: c.mandate("IT", "SdI"), "FatturaPA through the SdI (D.Lgs. 127/2015 art. 1)"),

@@ -17,6 +17,7 @@ SELLERS: list[dict[str, Any]] = [
         "trade_name": "Lindner Heimwerkermarkt",
         "address": {"line1": "Landsberger Straße 312", "postcode": "80687", "city": "München", "country": "DE"},
         "email": "rechnungen@lindner-baumarkt.example",
+        "phone": "+49 89 1234 5670",  # XRechnung BR-DE-6: the seller contact's telephone
         "vat_id": "DE812345673",
         "tax_number": "143/123/45678",
         "legal_form": "GmbH",
@@ -33,6 +34,7 @@ SELLERS: list[dict[str, Any]] = [
         "legal_name": "Solartechnik Krüger e.K.",
         "address": {"line1": "Vahrenwalder Straße 75", "postcode": "30165", "city": "Hannover", "country": "DE"},
         "email": "buchhaltung@solar-krueger.example",
+        "phone": "+49 711 9876 540",
         "vat_id": "DE271828180",
         "tax_number": "25/204/18406",
         "legal_form": "e.K.",
@@ -75,6 +77,9 @@ BUSINESSES: list[dict[str, Any]] = [
         "email": "einkauf@dachdeckerei-huber.example",
         "vat_id": "DE298765435",
         "facts": {"de_bauleister": True},
+        # Receives e-invoices through Peppol under its VAT number, and asked for XRechnung (CII).
+        "peppol_id": "9930:DE298765435",
+        "xrechnung": "cii",
     },
     {
         # A property manager: no construction services of its own, the seller owes the VAT.
@@ -90,6 +95,7 @@ BUSINESSES: list[dict[str, Any]] = [
         "vat_id": "DE314159262",
         "purchase_order": "BE-2026-0415",
         "facts": {"de_bauleister": False},
+        "xrechnung": "ubl",  # asked for XRechnung in the UBL syntax
     },
 ]
 

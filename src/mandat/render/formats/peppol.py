@@ -101,8 +101,22 @@ _NSMAP_COMMON: dict[str | None, str] = {"cac": CAC, "cbc": CBC}
 
 
 def build(doc: Document) -> bytes:
-    """The Peppol BIS Billing 3.0 UBL XML of ``doc`` (Invoice, or CreditNote for a credit note)."""
-    return serialise(build_tree(doc))
+    """The Peppol BIS Billing 3.0 UBL XML of ``doc`` (Invoice, or CreditNote for a credit note).
+
+    Between German parties Peppol's German rules apply (DE-R-*, the XRechnung requirements): the seller
+    contact with its telephone (refused ``peppol_de_phone`` without one, never invented), no card payment
+    code without card data."""
+    root = build_tree(doc)
+    if doc.seller.address.country == "DE" and doc.buyer.address.country == "DE":
+        from mandat.render.formats.xrechnung_ubl import german_rules
+
+        if not doc.seller.phone or not doc.seller.email:
+            raise Rejected(
+                "peppol_de_contact",
+                "between German parties Peppol wants the seller contact's telephone and e-mail (DE-R-005/006)",
+            )
+        german_rules(root, doc, doc.seller.phone, doc.seller.email)
+    return serialise(root)
 
 
 def serialise(root: etree._Element) -> bytes:
@@ -134,6 +148,10 @@ def build_tree(doc: Document, *, consumer_allowed: bool = False) -> etree._Eleme
     _leaf(root, "cbc:DocumentCurrencyCode", doc.currency)  # BT-5
     if doc.exchange is not None:
         _leaf(root, "cbc:TaxCurrencyCode", doc.exchange.tax_currency)  # BT-6
+    if doc.buyer.leitweg_id or (doc.seller.address.country == "DE" and doc.buyer.address.country == "DE"):
+        # BT-10: Peppol's German rule DE-R-015 wants it between German parties; a public buyer routes by its
+        # Leitweg-ID. Else the buyer's own references to the purchase, as XRechnung does.
+        _leaf(root, "cbc:BuyerReference", doc.buyer.leitweg_id or doc.purchase_order or doc.order_id)
     order = _sub(root, "cac:OrderReference")
     _leaf(order, "cbc:ID", doc.purchase_order or doc.order_id)  # BT-13 (PEPPOL-EN16931-R003)
     if doc.corrects is not None:

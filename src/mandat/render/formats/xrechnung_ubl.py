@@ -78,17 +78,27 @@ def build(doc: Document) -> bytes:
     _one(root, "cbc:CustomizationID").text = SPECIFICATION_ID  # BT-24
     _one(root, "cbc:ProfileID").text = BUSINESS_PROCESS  # BT-23
 
-    buyer_reference = etree.Element(_q("cbc:BuyerReference"))  # BT-10
+    buyer_reference = root.find("cbc:BuyerReference", NS)  # BT-10: the Peppol tree has it between Germans
+    if buyer_reference is None:
+        buyer_reference = etree.Element(_q("cbc:BuyerReference"))
+        _one(root, "cac:OrderReference").addprevious(buyer_reference)
     buyer_reference.text = reference
-    _one(root, "cac:OrderReference").addprevious(buyer_reference)
 
-    _seller_contact(_one(root, "cac:AccountingSupplierParty/cac:Party"), doc.seller.name, phone, email)
+    german_rules(root, doc, phone, email)
     leitweg_id = _given(doc.buyer.leitweg_id)
     if leitweg_id is not None and not doc.buyer.peppol_id:
         endpoint = _one(root, "cac:AccountingCustomerParty/cac:Party/cbc:EndpointID")  # BT-49
         endpoint.set("schemeID", SCHEME_LEITWEG_ID)
         endpoint.text = leitweg_id
 
+    return serialise(root)
+
+
+def german_rules(root: etree._Element, doc: Document, phone: str, email: str) -> None:
+    """What the German rules add to the UBL tree, in XRechnung (BR-DE-*) and in Peppol between German
+    parties (DE-R-*, the same requirements): the seller contact, no card code without card data, a rate on
+    every breakdown."""
+    _seller_contact(_one(root, "cac:AccountingSupplierParty/cac:Party"), doc.seller.name, phone, email)
     for code in root.iterfind("cac:PaymentMeans/cbc:PaymentMeansCode", NS):
         if (code.text or "").strip() in CARD_CODES:
             code.text = ONLINE_PAYMENT_SERVICE  # BT-81 (BR-DE-24-a)
@@ -97,7 +107,6 @@ def build(doc: Document) -> bytes:
             percent = etree.Element(_q("cbc:Percent"))  # BT-119 (BR-DE-14), right after the category id
             percent.text = "0"
             _one(category, "cbc:ID").addnext(percent)
-    return serialise(root)
 
 
 def _seller_contact(party: etree._Element, name: str, phone: str, email: str) -> None:
