@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -93,8 +93,6 @@ def fec_filename(siren: str, closing: date) -> str:
 def fiscal_year(closing: date, start: date | None = None) -> Period:
     """The fiscal year ending on ``closing``: twelve months unless ``start`` says otherwise (a first or a
     changed year may be shorter or longer, Code de commerce art. L123-12)."""
-    from datetime import timedelta
-
     if start is None:
         try:
             start = closing.replace(year=closing.year - 1) + timedelta(days=1)
