@@ -802,5 +802,9 @@ from mandat.cli.rates import register as register_rates  # noqa: E402  (`mandat 
 
 register_rates(app)
 
+from mandat.cli.reports import register as register_reports  # noqa: E402  (`mandat reports vat|oss|fec|journal`)
+
+register_reports(app)
+
 if __name__ == "__main__":  # pragma: no cover
     app()
