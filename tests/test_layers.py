@@ -19,6 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "exchange": {"domain"},
     "render": {"domain"},
     "store": {"domain"},
+    "reports": {"domain"},
 }
 
 

@@ -249,3 +249,10 @@ def test_the_run_time_gate_checks_the_ctc_profile_with_the_packaged_rules() -> N
     broken = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     ids = {f.id for f in check("en16931-cii-ctc-fr", broken)}
     assert "BR-FR-CO-09_BT-23-3" in ids, ids
+
+
+def test_the_renderer_knows_the_channel_by_the_name_the_french_pack_records() -> None:
+    from mandat.countries.fr import treatment
+    from mandat.render import cii
+
+    assert cii.CTC_CHANNEL == treatment.CTC_CHANNEL

@@ -534,8 +534,9 @@ def format_mix(service: Mandat, portugal_key: Path | None = None) -> None:
 
     with service.engine.connect() as conn:
         stored = conn.execute(
-            sa.select(document_files.c.format, document_files.c.schematron, sa.func.count())
-            .group_by(document_files.c.format, document_files.c.schematron)
+            sa.select(document_files.c.format, document_files.c.schematron, sa.func.count()).group_by(
+                document_files.c.format, document_files.c.schematron
+            )
         ).all()
         failed = set(conn.execute(sa.select(documents.c.id).where(documents.c.render_status == "failed")).scalars())
         errors: dict[str, int] = {}

@@ -25,12 +25,14 @@ from decimal import Decimal
 from types import TracebackType
 from zoneinfo import ZoneInfo
 
-from mandat.countries.fr.treatment import CTC_CHANNEL
 from mandat.domain.documents import Document, DocumentLine, IssuerSnapshot, PartySnapshot, VatBreakdown
 from mandat.domain.money import CENT, normalize
 from mandat.domain.parties import Address
 
 GUIDELINE_EN16931 = "urn:cen.eu:en16931:2017"
+# The channel the French pack records for a document of the e-invoicing reform (countries/fr/treatment.py
+# CTC_CHANNEL; render depends on the domain only, tests/test_layers.py, and a test ties the two names).
+CTC_CHANNEL = "plateforme agréée (PA)"
 # BT-24 of the French extended profile (XP Z12-012 V1.4.0; the id the FNFE-MPE EXTENDED-CTC-FR artefacts use).
 GUIDELINE_EXTENDED_CTC_FR = "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr"
 # BT-23 "cadre de facturation" of an invoice already paid (XP Z12-012; BR-FR-08 list, BR-FR-CO-09):
