@@ -3,9 +3,12 @@ official XSD of ``../shared/validation/it-fatturapa-1.2.2/`` and the SdI's arith
 offline artefact and is checked here by hand:
 
 * PrezzoTotale = (PrezzoUnitario - per-unit discounts) x Quantita (SdI check 00423);
-* per AliquotaIVA / Natura, the lines' PrezzoTotale add up to ImponibileImporto (00422);
+* per AliquotaIVA / Natura, the lines' PrezzoTotale add up to the summaries' ImponibileImporto (00422);
 * Imposta = ImponibileImporto x AliquotaIVA, rounded to the cent (00421);
-* the DatiRiepilogo's ImponibileImporto + Imposta add up to ImportoTotaleDocumento.
+* the DatiRiepilogo's ImponibileImporto + Imposta add up to ImportoTotaleDocumento (not an SdI control:
+  the spec defines it as the total including the tax the buyer owes), plus, for an N7 summary of a
+  Union OSS sale, the other state's VAT its RiferimentoNormativo states ("IVA DE 19% EUR 6.84 ..."),
+  itself checked as ImponibileImporto x that rate.
 
 The XSD imports xmldsig without a location: it is pointed at a W3C URL that a local lxml resolver maps
 to ``es-verifactu-1.0/xmldsig-core-schema.xsd``; the parser never uses the network.
@@ -15,6 +18,7 @@ Expected values are written by hand from the record and the spec (Specifiche tec
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -47,6 +51,16 @@ CONSUMER = CONSUMERS[0]  # Mario Rossi, codice fiscale RSSMRA85T10A562S
 COMPANY = BUSINESSES[0]  # Edilizia Verdi S.p.A., IT05671230158
 GERMAN = de.BUSINESSES[0]  # Dachdeckerei Huber GmbH, DE298765435
 SWISS = ABROAD["CH"]  # Luca Meier, consumer in Zürich
+GERMAN_CONSUMER = de.CONSUMERS[0]  # Lena Hoffmann
+# Above the EUR 10,000 threshold of intra-EU distance sales (DL 331/1993 art. 41 c.1 lett. b as amended by
+# D.Lgs. 83/2021; Directive 2006/112/EC art. 59c) and registered for the Union OSS in Italy.
+OSS_SHOP = seller_from(
+    {
+        **SELLERS[0],
+        "oss": {"country": "IT", "since": "2021-07-01"},
+        "distance_sales": {"year": 2026, "previous_year": "12000", "current_year": "0"},
+    }
+)
 GOODS = {"sku": "SKU-1", "description": "Articolo", "quantity": "3", "unit_price": "12.00", "tax_category": "standard"}
 SERVICE = {"sku": "SVC", "description": "Consulenza", "quantity": "1", "unit_price": "100.00", "nature": "service"}
 WORKS = {
@@ -99,6 +113,11 @@ def xp(xml: bytes, path: str) -> list[str]:
     return [str(v) for v in etree.fromstring(xml).xpath(path)]
 
 
+_OSS_VAT = re.compile(
+    r"IVA [A-Z]{2} ([0-9.]+)% [A-Z]{3} ([0-9]+\.[0-9]{2}) assolta tramite OSS, art\. 74-sexies DPR 633/72"
+)
+
+
 def _d(el: etree._Element, tag: str) -> Decimal:
     return D(el.findtext(tag) or "0")
 
@@ -123,14 +142,26 @@ def sdi_arithmetic(xml: bytes) -> list[str]:
         per_group[key] = per_group.get(key, D(0)) + _d(line, "PrezzoTotale")
     total = D(0)
     summaries = body.findall("DatiBeniServizi/DatiRiepilogo")
+    per_summary: dict[tuple[str, str], Decimal] = {}
     for s in summaries:
         key = (s.findtext("AliquotaIVA") or "", s.findtext("Natura") or "")
         base, tax = _d(s, "ImponibileImporto"), _d(s, "Imposta")
-        if per_group.get(key) != base:
-            problems.append(f"summary {key}: lines {per_group.get(key)} != ImponibileImporto {base}")
+        per_summary[key] = per_summary.get(key, D(0)) + base
         if (base * D(key[0]) / 100).quantize(cent, ROUND_HALF_UP) != tax:
             problems.append(f"summary {key}: Imposta {tax} != {base} x {key[0]} %")
         total += base + tax
+        if key[1] == "N7":
+            foreign = _OSS_VAT.fullmatch(s.findtext("RiferimentoNormativo") or "")
+            if foreign is None:
+                problems.append(f"summary {key}: no other state's VAT in {s.findtext('RiferimentoNormativo')!r}")
+                continue
+            vat = D(foreign.group(2))
+            if (base * D(foreign.group(1)) / 100).quantize(cent, ROUND_HALF_UP) != vat:
+                problems.append(f"summary {key}: foreign VAT {vat} != {base} x {foreign.group(1)} %")
+            total += vat
+    for key, base in per_summary.items():
+        if per_group.get(key) != base:
+            problems.append(f"summary {key}: lines {per_group.get(key)} != ImponibileImporto {base}")
     if set(per_group) != {(s.findtext("AliquotaIVA"), s.findtext("Natura") or "") for s in summaries}:
         problems.append(f"line groups {sorted(per_group)} without their summary")
     declared = body.findtext("DatiGenerali/DatiGeneraliDocumento/ImportoTotaleDocumento")
@@ -186,6 +217,18 @@ def several_rates() -> Document:
     return issue(paid(SHOP, COMPANY, lines), SHOP)
 
 
+def oss_sale() -> Document:
+    book = {
+        "sku": "BUCH",
+        "description": "Manuale",
+        "quantity": "1",
+        "unit_price": "20.00",
+        "tax_category": "super_reduced",
+        "destination_tax_category": "reduced",
+    }
+    return issue(paid(OSS_SHOP, GERMAN_CONSUMER, [GOODS, book]), OSS_SHOP)
+
+
 def in_dollars() -> Document:
     rates = fixed_rates(Rate("ECB", "EUR", "USD", D("1.0500"), date(2026, 11, 18)))
     return issue(paid(SHOP, CONSUMER, [GOODS], currency="USD"), SHOP, rates=rates)
@@ -206,11 +249,13 @@ DOCUMENTS = {
     "B2C regime forfettario (E)": forfettario,
     "B2B three rates": several_rates,
     "B2C in USD": in_dollars,
+    "B2C OSS distance sale to Germany (N7)": oss_sale,
     "credit note B2B": lambda: credit_of(b2b, "43.92"),
     "credit note B2C": lambda: credit_of(b2c, "43.92"),
     "credit note intra-EU (K)": lambda: credit_of(intra_eu_goods, "36.00"),
     "credit note reverse charge": lambda: credit_of(domestic_reverse_charge, "500.00", INSTALLER),
     "credit note export": lambda: credit_of(export, "36.00"),
+    "credit note OSS (N7)": lambda: credit_of(oss_sale, "64.24", OSS_SHOP),
 }
 
 
@@ -429,7 +474,7 @@ def test_out_of_scope_records_are_refused() -> None:
     no_vat_id = doc.seller.model_copy(update={"vat_id": None})
     cases = {
         "fatturapa_not_italian_seller": doc.model_copy(update={"country": "FR"}),
-        "fatturapa_foreign_vat": doc.model_copy(update={"taxed_in": "DE", "scheme": "oss"}),
+        "fatturapa_foreign_vat": doc.model_copy(update={"taxed_in": "DE", "scheme": "ioss"}),
         "fatturapa_seller_vat_missing": doc.model_copy(update={"seller": no_vat_id}),
         "fatturapa_buyer_id_missing": consumer.model_copy(
             update={"buyer": consumer.buyer.model_copy(update={"ids": []})}
@@ -526,3 +571,65 @@ def test_doctests() -> None:
     result = doctest.testmod(fatturapa)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# --- golden: Union OSS distance sale (N7) -------------------------------------------------------------------
+
+
+def test_oss_distance_sale_is_n7_with_the_german_vat_stated() -> None:
+    # Germany: 3 x 12.00 = 36.00 at 19 % -> 6.84; 20.00 at 7 % -> 1.40. Net 56.00, German VAT 8.24,
+    # paid 64.24. No Italian VAT: AliquotaIVA 0.00, Natura N7 (art. 74-sexies DPR 633/1972).
+    xml = valid(oss_sale())
+    assert xp(xml, "//DettaglioLinee/AliquotaIVA/text()") == ["0.00", "0.00"]
+    assert xp(xml, "//DettaglioLinee/Natura/text()") == ["N7", "N7"]
+    assert xp(xml, "//DettaglioLinee/PrezzoTotale/text()") == ["36.00", "20.00"]
+    rows = [xp(xml, f"//DatiRiepilogo[{i}]/*/text()") for i in (1, 2)]
+    assert sorted(rows) == sorted(
+        [
+            ["0.00", "N7", "36.00", "0.00", "IVA DE 19% EUR 6.84 assolta tramite OSS, art. 74-sexies DPR 633/72"],
+            ["0.00", "N7", "20.00", "0.00", "IVA DE 7% EUR 1.40 assolta tramite OSS, art. 74-sexies DPR 633/72"],
+        ]
+    )
+    assert xp(xml, "//DatiRiepilogo/EsigibilitaIVA") == []
+    # What the consumer paid, German VAT included, by card at the order.
+    assert xp(xml, "//ImportoTotaleDocumento/text()") == ["64.24"]
+    assert xp(xml, "//DettaglioPagamento/*/text()") == ["MP08", "2026-11-18", "64.24"]
+    assert xp(xml, "//CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/*/text()") == ["DE", "99999999999"]
+    assert xp(xml, "//CodiceDestinatario/text()") == ["XXXXXXX"]
+    assert xp(xml, "//CedentePrestatore/DatiAnagrafici/RegimeFiscale/text()") == ["RF01"]
+
+
+def test_oss_credit_note_is_td04_n7() -> None:
+    xml = valid(credit_of(oss_sale, "64.24", OSS_SHOP))
+    assert xp(xml, "//TipoDocumento/text()") == ["TD04"]
+    assert xp(xml, "//DatiFattureCollegate/IdDocumento/text()") == ["FT-ITBRICO-000001"]
+    assert xp(xml, "//DettaglioLinee/Natura/text()") == ["N7", "N7"]
+    assert sorted(xp(xml, "//DatiRiepilogo/RiferimentoNormativo/text()")) == [
+        "IVA DE 19% EUR 6.84 assolta tramite OSS, art. 74-sexies DPR 633/72",
+        "IVA DE 7% EUR 1.40 assolta tramite OSS, art. 74-sexies DPR 633/72",
+    ]
+    assert xp(xml, "//DatiRiepilogo/Imposta/text()") == ["0.00", "0.00"]
+    assert xp(xml, "//ImportoTotaleDocumento/text()") == ["64.24"]
+    assert xp(xml, "//DatiPagamento") == []
+
+
+def test_the_arithmetic_check_catches_a_wrong_foreign_vat() -> None:
+    xml = build(oss_sale()).replace(b"EUR 6.84 assolta", b"EUR 6.85 assolta")
+    assert sdi_arithmetic(xml) == [
+        "summary ('0.00', 'N7'): foreign VAT 6.85 != 36.00 x 19 %",
+        "ImportoTotaleDocumento 64.24 != 64.25",
+    ]
+
+
+def test_other_schemes_and_untaxed_oss_lines_are_refused() -> None:
+    sale = oss_sale()
+    exempt = [b.model_copy(update={"category": "E"}) for b in sale.vat_breakdown]
+    for record in (
+        sale.model_copy(update={"scheme": "ioss"}),
+        sale.model_copy(update={"scheme": "uk_omp", "taxed_in": "GB"}),
+        sale.model_copy(update={"scheme": None}),  # taxed in Germany outside any scheme
+        sale.model_copy(update={"vat_breakdown": exempt}),
+    ):
+        with pytest.raises(Rejected) as exc:
+            build(record)
+        assert exc.value.code == "fatturapa_foreign_vat"

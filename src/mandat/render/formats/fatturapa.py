@@ -37,6 +37,23 @@ Choices where the spec leaves room (each refuses rather than guesses when the re
   an Italian buyer N6.7 ("prestazioni comparto edile e settori connessi", art. 17 c.6 lett. a-ter,
   the only domestic reverse charge the Italian rules apply; N6.3 is the subcontracting of lett. a,
   N6.9 other cases); E (regime forfettario) N2.2. Anything else is refused.
+* Distance sale taxed in another member state through the Union OSS (``doc.scheme == "oss"``,
+  ``doc.taxed_in`` not IT; docs/formats/fatturapa-oss.md): Natura N7 "IVA assolta in altro stato UE".
+  The spec's wording of N7 (v1.3.2, table of 2.2.1.14) cites "art. 7-octies, comma 1 lett. a, b,
+  art. 74-sexies DPR 633/72"; since D.Lgs. 83/2021 (in force 2021-07-01), art. 74-sexies is the Union
+  OSS special scheme, which also covers intra-EU distance sales of goods (DL 331/1993 art. 38-bis and
+  41 as amended by the same decree), so N7 is the code for them. It is the conservative reading: the
+  invoice charges no Italian VAT (AliquotaIVA 0.00 on every line and summary, Imposta 0.00) and says
+  which VAT was charged instead. Each foreign rate has its own DatiRiepilogo (AliquotaIVA 0.00, Natura
+  N7, ImponibileImporto its net amount) whose RiferimentoNormativo states the other state's VAT
+  ("IVA DE 19% EUR 6.84 assolta tramite OSS, art. 74-sexies DPR 633/72"): the SdI's controls 00419 to
+  00423 then hold, as they are per AliquotaIVA / Natura. ImportoTotaleDocumento stays what the buyer
+  paid, net plus the other state's VAT: the spec defines it as the total "comprensivo di imposta a
+  debito del cessionario/committente" (spec 2.1, DatiGeneraliDocumento), and the consumer does owe
+  that VAT; the SdI does not check it against the summaries (it is optional and no reject code
+  concerns it), and ImportoPagamento (2.4, DettaglioPagamento) carries the same amount actually paid.
+  Lines the other state exempts or zero-rates, and the IOSS and UK schemes, are refused: no Natura
+  is confirmed for them.
 * Foreign buyer without VAT id (a consumer abroad, e.g. an export): IdFiscaleIVA with its country and
   "99999999999". The spec does not say; the AdE FAQ on e-invoices lets IdCodice carry any identifier
   of the counterpart, unchecked by the SdI, and CodiceFiscale is for Italian tax codes only (UNSURE).
@@ -87,6 +104,9 @@ NATURA_INTRA_EU = "N3.2"
 NATURA_NOT_TERRITORIAL = "N2.1"
 NATURA_NOT_SUBJECT_OTHER = "N2.2"
 NATURA_RC_CONSTRUCTION = "N6.7"
+NATURA_OTHER_MEMBER_STATE = "N7"  # "IVA assolta in altro stato UE": art. 74-sexies DPR 633/1972 (Union OSS)
+OSS_PROVISION = "assolta tramite OSS, art. 74-sexies DPR 633/72"
+ZERO_RATE = Decimal("0")
 
 _EIGHT = Decimal("0.00000001")
 _BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -157,11 +177,19 @@ def _check_scope(doc: Document) -> None:
             f"FatturaPA is built for sellers established in Italy under Italian rules (rules {doc.country}, "
             f"seller in {doc.seller.address.country})",
         )
-    if doc.scheme is not None or (doc.taxed_in is not None and doc.taxed_in != "IT"):
+    if _union_oss(doc):
+        other = sorted({b.category for b in doc.vat_breakdown} - {"S"})
+        if other:
+            raise Rejected(
+                "fatturapa_foreign_vat",
+                f"OSS sale taxed in {doc.taxed_in} with VAT categories {other}: N7 (art. 74-sexies DPR 633/1972) "
+                "is mapped for VAT charged at a rate of the other state only",
+            )
+    elif doc.scheme is not None or (doc.taxed_in is not None and doc.taxed_in != "IT"):
         raise Rejected(
             "fatturapa_foreign_vat",
-            f"lines taxed in {doc.taxed_in} under {doc.scheme}: no Natura code of FatturaPA 1.2.2 is "
-            "confirmed for VAT of another member state (N7's wording covers art. 7-octies services only)",
+            f"lines taxed in {doc.taxed_in} under {doc.scheme}: only the Union OSS (N7, art. 74-sexies DPR "
+            "633/1972) is mapped; no Natura code of FatturaPA 1.2.2 is confirmed for this scheme",
         )
     if not (doc.seller.vat_id or "").startswith("IT"):
         raise Rejected("fatturapa_seller_vat_missing", "the seller has no Italian partita IVA (art. 21 c.2 lett. c)")
@@ -304,6 +332,11 @@ def _body(body: etree._Element, doc: Document) -> None:
         _leaf(detail, "ImportoPagamento", _amount(doc.totals.prepaid))
 
 
+def _union_oss(doc: Document) -> bool:
+    """A sale taxed in another member state and declared through the Union OSS (art. 74-sexies DPR 633/1972)."""
+    return doc.scheme == "oss" and doc.taxed_in is not None and doc.taxed_in != "IT"
+
+
 def _causale(doc: Document) -> list[str]:
     """Every mention (the art. 21 c.2 lett. n statement among them), in 200-character Causale pieces."""
     # The PDF's courtesy-copy notice says the XML is the invoice: meaningless inside the XML itself.
@@ -331,6 +364,13 @@ def _line(parent: etree._Element, doc: Document, number: int, line: DocumentLine
     if line.allowance:
         _line_discount(el, line)
     _leaf(el, "PrezzoTotale", _amount(line.net_amount))
+    if _union_oss(doc):
+        # No Italian VAT: the other state's rate is stated in the summary's RiferimentoNormativo.
+        _leaf(el, "AliquotaIVA", _rate(ZERO_RATE))
+        _leaf(el, "Natura", NATURA_OTHER_MEMBER_STATE)
+        if number == 1 and doc.exchange is not None:
+            _exchange(el, doc)
+        return
     _leaf(el, "AliquotaIVA", _rate(line.vat_rate))
     vat = next((b for b in doc.vat_breakdown if b.category == line.vat_category and b.rate == line.vat_rate), None)
     if line.vat_category != "S":
@@ -377,6 +417,13 @@ def _exchange(el: etree._Element, doc: Document) -> None:
 
 def _summary(parent: etree._Element, doc: Document, vat: VatBreakdown) -> None:
     el = etree.SubElement(parent, "DatiRiepilogo")
+    if _union_oss(doc):
+        _leaf(el, "AliquotaIVA", _rate(ZERO_RATE))
+        _leaf(el, "Natura", NATURA_OTHER_MEMBER_STATE)
+        _leaf(el, "ImponibileImporto", _amount(vat.taxable_amount))
+        _leaf(el, "Imposta", _amount(ZERO_RATE))
+        _leaf(el, "RiferimentoNormativo", _oss_reference(doc, vat))
+        return
     _leaf(el, "AliquotaIVA", _rate(vat.rate))
     if vat.category != "S":
         _leaf(el, "Natura", _natura(doc, vat.category, vat.exemption_reason))
@@ -386,6 +433,17 @@ def _summary(parent: etree._Element, doc: Document, vat: VatBreakdown) -> None:
         _leaf(el, "EsigibilitaIVA", "I")  # immediate: the record knows no deferred or split payment
     elif vat.exemption_reason:
         _leaf(el, "RiferimentoNormativo", _reference(vat.exemption_reason))
+
+
+def _oss_reference(doc: Document, vat: VatBreakdown) -> str:
+    """RiferimentoNormativo of an N7 summary: the other state's VAT and the OSS provision.
+
+    >>> len(f"IVA XX 99.99% EUR {'9' * 12}.99 {OSS_PROVISION}") <= 100
+    True
+    """
+    rate = format(vat.rate.normalize(), "f")
+    text = f"IVA {doc.taxed_in} {rate}% {doc.currency} {_amount(vat.tax_amount)} {OSS_PROVISION}"
+    return _latin(text, 100, "OSS reference")
 
 
 def _natura(doc: Document, category: str, reason: str | None) -> str:
