@@ -36,10 +36,14 @@ def test_demo_then_audit_show_and_events(tmp_path: Path) -> None:
     assert "mandat — treatments" in out
     assert "OSS destination VAT" in out
     assert "deemed supplier EU (OSS)" in out
-    # The national e-invoices the documents are due in: FatturaPA for the Italian sellers' invoices.
-    assert "mandat — e-invoice formats" in out
-    assert re.search(r"fatturapa-fpr12\s+│\s+[1-9]", out), out
-    assert list((Path(home) / "einvoices" / "fatturapa-fpr12").glob("*.xml"))
+    # The structured files the documents are due in, stored by the render step after their official rules:
+    # FatturaPA for the Italian sellers' invoices, every file through XSD and Schematron at the default rate.
+    assert "mandat — structured files" in out
+    match = re.search(r"fatturapa-fpr12\s+│\s+([1-9][0-9]*)\s+│\s+([0-9]+)", out)
+    assert match, out
+    assert match.group(1) == match.group(2)
+    assert list((Path(home) / "documents").glob("*/*.fatturapa-fpr12.xml"))
+    assert "render refused" not in out
     assert "redeliveries: an event delivered again with the same id is acknowledged and ignored" in out
     assert all(done == total for done, total in _bars(out).values()), _bars(out)
     # Its sample files are where it says, and the sellers file imports as is.
@@ -301,7 +305,8 @@ def test_readme_use_it_commands_work_as_written(tmp_path: Path, monkeypatch: pyt
     commands = [shlex.split(line, comments=True) for line in block.splitlines()]
     commands = [c for c in commands if c and c[0] == "mandat"]
     assert [c[1] for c in commands] == [
-        "--version", "sellers", "ingest", "show", "events", "replay", "rates", "audit", "worker"
+        "--version", "sellers", "ingest", "show", "events", "replay", "rates", "einvoice", "reports", "audit",
+        "worker",
     ]  # fmt: skip
     monkeypatch.chdir(ROOT)
     env = {"MANDAT_HOME": str(tmp_path / "data")}
@@ -322,6 +327,9 @@ def test_readme_use_it_commands_work_as_written(tmp_path: Path, monkeypatch: pyt
     assert "is 4.50 EUR but the order totals 9.00 EUR" in outputs["events"]  # 2 keys × 4.50
     assert "evt-ex-0011: issued" in outputs["replay"]
     assert "ECB" in outputs["rates"]
+    assert "rsm:CrossIndustryInvoice" in outputs["einvoice"]
+    assert "F-ABJ-000001" in outputs["einvoice"]
+    assert outputs["reports"].startswith("owner,period_start,period_end,taxing_country,regime,")  # VAT CSV
     assert "13 documents" in outputs["audit"]
     assert "audit passed" in outputs["audit"]
 

@@ -20,6 +20,8 @@ OPERATIONS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/v1/documents/{document_id}", None),
     ("GET", "/v1/documents/{document_id}/pdf", None),
     ("GET", "/v1/documents/{document_id}/xml", None),
+    ("GET", "/v1/documents/{document_id}/files", None),
+    ("GET", "/v1/documents/{document_id}/files/en16931-cii", None),
     ("POST", "/v1/documents/{document_id}/links", {"ttl_seconds": 3600}),
     ("GET", "/v1/series/{seller_id}", None),
     (
@@ -47,6 +49,8 @@ SELLER_OPERATIONS = {
     "/v1/documents/{document_id}",
     "/v1/documents/{document_id}/pdf",
     "/v1/documents/{document_id}/xml",
+    "/v1/documents/{document_id}/files",
+    "/v1/documents/{document_id}/files/en16931-cii",
     "/v1/documents/{document_id}/links",
     "/v1/series/{seller_id}",
 }
@@ -86,7 +90,10 @@ def call(api: Api, method: str, template: str, body: Any, ids: dict[str, str], h
 def test_every_authenticated_operation_is_covered(api: Api) -> None:
     schema = api.client.get("/openapi.json").json()
     secured = {(m.upper(), p) for p, ops in schema["paths"].items() for m, op in ops.items() if op.get("security")}
-    listed = {(m, p.replace("/1/", "/{delivery_id}/")) for m, p, _ in OPERATIONS}
+    listed = {
+        (m, p.replace("/1/", "/{delivery_id}/").replace("/files/en16931-cii", "/files/{format}"))
+        for m, p, _ in OPERATIONS
+    }
     assert secured == listed
 
 

@@ -548,7 +548,7 @@ def format_mix(service: Mandat, portugal_key: Path | None = None) -> None:
         entry = counts.setdefault(name, [0, 0])
         entry[0] += n
         entry[1] += n if ran else 0
-    table = Table("format", "files", "XSD + Schematron", title="mandat — structured files, validated before stored")
+    table = Table("format", "files", "XSD + Schematron", title="mandat — structured files")
     for name in sorted(counts, key=lambda n: (n != "en16931-cii", n)):
         table.add_row(name, str(counts[name][0]), str(counts[name][1]))
     console.print(table)

@@ -284,7 +284,14 @@ EXCHANGE_LINES = {
 
 def language_document(lang: str, **fields: object) -> Document:
     """The market's seller, a buyer at home, the invoice in euros with its VAT also in zloty, a legal channel."""
-    values: dict[str, object] = {"currency": "EUR", "exchange": EXCHANGE, "legal_channel": "KSeF"}
+    # The channel's name is printed, whatever the country: the page is what is tested here, so the record
+    # is due in the CII only (a KSeF file for a non-Polish record would be refused by its builder).
+    values: dict[str, object] = {
+        "currency": "EUR",
+        "exchange": EXCHANGE,
+        "legal_channel": "KSeF",
+        "formats": ["en16931-cii"],
+    }
     values.update(fields)
     mention = Mention(code="mandate", text="Mention légale rédigée par le pack du pays du vendeur.")
     return foreign_document(lang, mentions=[mention], **values)
