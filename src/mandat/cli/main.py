@@ -463,37 +463,42 @@ def demo(
     from mandat.demo.sellers import demo_sellers
 
     portugal_key = demo_portugal_key(home)
-    service = _open(home)
-    french = demo_sellers()
-    abroad = markets.market_sellers()
-    sellers = french + abroad
-    service.save_sellers(sellers)
-    import_demo_rates(service, markets.rate_files())
-    run = time.strftime("%Y%m%d%H%M%S")
-    # Two orders in five for the French sellers (the richest cases: franchise, intra-EU, exports), the
-    # rest spread over the other markets' sellers, selling at home.
-    home_count = orders * 2 // 5 if abroad else orders
-    events = generate(french, home_count, seed, run)
-    events += markets.generate(abroad, orders - home_count, seed + 1, run, datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
-    # The sample files are written out so that the "Use it" commands can be tried on them too.
-    sellers_file = service.settings.home / "demo-sellers.json"
-    sellers_file.write_text(
-        json.dumps([s.model_dump(mode="json", exclude_none=True) for s in sellers], indent=2, ensure_ascii=False)
-        + "\n",
-        encoding="utf-8",
-    )
-    events_file = service.settings.home / f"demo-events-{run}.jsonl"
-    events_file.write_text("\n".join(events) + "\n", encoding="utf-8")
-    console.print(f"sample sellers ({len(sellers)}):        {sellers_file}")
-    console.print(f"sample events ({len(events)} deliveries): {events_file}")
-    accepted = accept_lines(service, events)
-    before = documents_count(service)
-    started = time.perf_counter()
-    run_until_idle(service)
-    summary(service, time.perf_counter() - started, documents_count(service) - before, accepted)
-    market_mix(service)
-    treatment_mix(service)
-    format_mix(service, portugal_key)
+    try:
+        service = _open(home)
+        french = demo_sellers()
+        abroad = markets.market_sellers()
+        sellers = french + abroad
+        service.save_sellers(sellers)
+        import_demo_rates(service, markets.rate_files())
+        run = time.strftime("%Y%m%d%H%M%S")
+        # Two orders in five for the French sellers (the richest cases: franchise, intra-EU, exports), the
+        # rest spread over the other markets' sellers, selling at home.
+        home_count = orders * 2 // 5 if abroad else orders
+        events = generate(french, home_count, seed, run)
+        events += markets.generate(abroad, orders - home_count, seed + 1, run, datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
+        # The sample files are written out so that the "Use it" commands can be tried on them too.
+        sellers_file = service.settings.home / "demo-sellers.json"
+        sellers_file.write_text(
+            json.dumps([s.model_dump(mode="json", exclude_none=True) for s in sellers], indent=2, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
+        events_file = service.settings.home / f"demo-events-{run}.jsonl"
+        events_file.write_text("\n".join(events) + "\n", encoding="utf-8")
+        console.print(f"sample sellers ({len(sellers)}):        {sellers_file}")
+        console.print(f"sample events ({len(events)} deliveries): {events_file}")
+        accepted = accept_lines(service, events)
+        before = documents_count(service)
+        started = time.perf_counter()
+        run_until_idle(service)
+        summary(service, time.perf_counter() - started, documents_count(service) - before, accepted)
+        market_mix(service)
+        treatment_mix(service)
+        format_mix(service, portugal_key)
+    finally:
+        if portugal_key is not None:  # the demo's stand-in key is the demo's only, not the process's
+            os.environ.pop("MANDAT_PT_SIGNING_KEY", None)
+            os.environ.pop("MANDAT_PT_CERTIFICATE", None)
 
 
 def demo_portugal_key(home: Path | None) -> Path | None:
@@ -503,8 +508,8 @@ def demo_portugal_key(home: Path | None) -> Path | None:
     certified (docs/formats/portugal.md); the demo stands in for one with a key of its own and the
     placeholder certificate number 9999, and says so.
     """
-    if os.environ.get("MANDAT_PT_SIGNING_KEY"):
-        return None
+    if os.environ.get("MANDAT_PT_SIGNING_KEY") or os.environ.get("MANDAT_PT_CERTIFICATE"):
+        return None  # the operator's own settings (docs/configuration.md)
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -520,7 +525,7 @@ def demo_portugal_key(home: Path | None) -> Path | None:
         path.write_bytes(pem)
     # Worker processes inherit the environment: they sign with the same key.
     os.environ["MANDAT_PT_SIGNING_KEY"] = str(path)
-    os.environ.setdefault("MANDAT_PT_CERTIFICATE", "9999")
+    os.environ["MANDAT_PT_CERTIFICATE"] = "9999"
     return path
 
 
