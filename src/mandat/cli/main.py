@@ -535,7 +535,7 @@ def format_mix(service: Mandat, portugal_key: Path | None = None) -> None:
     import sqlalchemy as sa
 
     from mandat.store import repository as repo
-    from mandat.store.schema import document_files, documents
+    from mandat.store.schema import chain_links, document_files, documents
 
     with service.engine.connect() as conn:
         stored = conn.execute(
@@ -553,7 +553,7 @@ def format_mix(service: Mandat, portugal_key: Path | None = None) -> None:
         entry = counts.setdefault(name, [0, 0])
         entry[0] += n
         entry[1] += n if ran else 0
-    table = Table("format", "files", "XSD + Schematron", title="mandat — structured files")
+    table = Table("format", "files", "XSD + Schematron where published", title="mandat — structured files")
     for name in sorted(counts, key=lambda n: (n != "en16931-cii", n)):
         table.add_row(name, str(counts[name][0]), str(counts[name][1]))
     console.print(table)
@@ -561,6 +561,12 @@ def format_mix(service: Mandat, portugal_key: Path | None = None) -> None:
         console.print(f"render refused ({n}): {error}", style="red")
     if counts:
         console.print(f"structured files:     {service.settings.blob_url} (<seller>/<document id>.<format>.xml)")
+    with service.engine.connect() as conn:
+        signed = conn.execute(
+            sa.select(sa.func.count()).select_from(chain_links).where(chain_links.c.chain.like("pt:%"))
+        ).scalar_one()
+    if signed:
+        console.print(f"Portugal: {signed} documents signed in their series' chain, printed with ATCUD and AT QR code")
     if portugal_key is not None:
         console.print(
             f"Portugal: signed with the demo key {portugal_key}, certificate 9999 (a placeholder: a real "
