@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from lxml import etree
 
@@ -152,8 +151,7 @@ def test_without_a_certified_deployment_the_portuguese_pdf_stays_a_copy(backend:
         assert conn.execute(sa.select(sa.func.count()).select_from(chain_links)).scalar_one() == 0
 
 
-@pytest.mark.parametrize("who", ["business"])
-def test_ksef_copy_prints_kod_i_offline(backend: Mandat, tmp_path: Path, who: str) -> None:
+def test_ksef_copy_prints_kod_i_offline(backend: Mandat, tmp_path: Path) -> None:
     backend.save_sellers([PL_SHOP])
     doc = issue(backend, PL_SHOP, pl.BUSINESSES[0], "pl-1")
     assert "ksef-fa3" in doc.formats

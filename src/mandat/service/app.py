@@ -525,8 +525,10 @@ class Mandat:
             for doc in docs:
                 schematron = sampled(doc.id, self.settings.schematron_sample)
                 try:
-                    with self.reader.connect() as conn:
-                        chained = self.chains.chained(conn, doc, links)
+                    chained = None
+                    if self.chains.needed(doc):
+                        with self.reader.connect() as conn:
+                            chained = self.chains.chained(conn, doc, links)
                     rendered = render_document(doc, schematron=schematron, chained=chained)
                 except (Invalid, Rejected) as exc:
                     self._render_refused(doc, exc)

@@ -56,7 +56,7 @@ class Links:
 @dataclass(frozen=True)
 class _Kind:
     name: str
-    applies: Callable[[Connection, Document], bool]
+    applies: Callable[[Document], bool]
     compute: Callable[[Connection, Document, str | None], str]  # own value from the previous one
 
     def chain(self, doc: Document) -> str:
@@ -71,9 +71,13 @@ class Chains:
         self.verifactu = _Kind("verifactu", _verifactu_applies, _verifactu_compute)
         self.portugal = _Kind("pt", self._portugal_applies, self._portugal_compute)
 
+    def needed(self, doc: Document) -> bool:
+        """Whether ``doc`` is in a chain at all (most documents are not: no database read for them)."""
+        return _verifactu_applies(doc) or self._portugal_applies(doc)
+
     def chained(self, conn: Connection, doc: Document, links: Links) -> Chained:
         out = Chained()
-        if self.verifactu.applies(conn, doc):
+        if self.verifactu.applies(doc):
             from mandat.render.formats.verifactu import Link
 
             previous = self._previous(conn, self.verifactu, doc, links)
@@ -84,7 +88,7 @@ class Chains:
                     out,
                     verifactu=Link(data["nif"], data["number"], date.fromisoformat(data["issue_date"]), data["huella"]),
                 )
-        if self._portugal_applies(conn, doc):
+        if self._portugal_applies(doc):
             data = json.loads(self._own(conn, self.portugal, doc, links))
             out = replace(out, portugal=PortugalMarks(data["atcud"], data["signature"], data["certificate"]))
         return out
@@ -93,7 +97,7 @@ class Chains:
 
     def _previous(self, conn: Connection, kind: _Kind, doc: Document, links: Links) -> str | None:
         before = repo.document_at(conn, owner(doc), doc.series, doc.seq - 1) if doc.seq > 1 else None
-        if before is None or not kind.applies(conn, before):
+        if before is None or not kind.applies(before):
             return None
         return self._own(conn, kind, before, links)
 
@@ -112,7 +116,7 @@ class Chains:
             before = None
             if current.seq > 1:
                 before = repo.document_at(conn, owner(current), current.series, current.seq - 1)
-            current = before if before is not None and kind.applies(conn, before) else None
+            current = before if before is not None and kind.applies(before) else None
         for item in reversed(pending):
             previous = kind.compute(conn, item, previous)
             links.memo[(kind.name, item.id)] = previous
@@ -128,7 +132,7 @@ class Chains:
         path = self.settings.pt_signing_key
         return SigningKey.from_path(path) if path is not None and self.settings.pt_certificate else None
 
-    def _portugal_applies(self, conn: Connection, doc: Document) -> bool:
+    def _portugal_applies(self, doc: Document) -> bool:
         """A Portuguese document of a seller, once the operator configured its certified deployment."""
         if self.settings.pt_signing_key is None or not self.settings.pt_certificate or doc.series_owner:
             return False
@@ -174,7 +178,7 @@ class Chains:
         )
 
 
-def _verifactu_applies(conn: Connection, doc: Document) -> bool:
+def _verifactu_applies(doc: Document) -> bool:
     return "verifactu" in formats_for(doc)
 
 
